@@ -1,0 +1,224 @@
+// confpass C++ shim.
+//
+// The only C++ in the plugin. It does three things that the LLVM C API cannot:
+//   1. registers confpass's module passes with the new pass manager (PassBuilder callbacks);
+//   2. defines the `-mllvm -confpass-*` options (cl::opt) and hands their values to Rust;
+//   3. emits real clang diagnostics (LLVMContext::diagnose) with an instruction's location.
+// Everything else — analysis, instrumentation, statistics — is Rust (see src/pipeline.rs).
+// Keep in sync with src/ffi.rs (the Rust side of every function and struct below).
+
+#include "llvm/IR/Constants.h"
+#include "llvm/IR/DiagnosticInfo.h"
+#include "llvm/IR/Metadata.h"
+#include "llvm/IR/Function.h"
+#include "llvm/IR/Instruction.h"
+#include "llvm/IR/LLVMContext.h"
+#include "llvm/IR/Module.h"
+#include "llvm/IR/PassManager.h"
+#include "llvm/Passes/OptimizationLevel.h"
+#include "llvm/Passes/PassBuilder.h"
+#include "llvm/Plugins/PassPlugin.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm-c/Types.h"
+
+#include <cstddef>
+#include <cstdint>
+
+using namespace llvm;
+
+// ---------------------------------------------------------------------------------------------
+// Options. Each default carries its reason; the Rust side validates nothing that cl::opt
+// already rejects (unknown enum values are a hard "Cannot find option named" error).
+// Values are forwarded as integers; the enums are mirrored in src/options.rs.
+
+namespace {
+enum class Mode : uint32_t { Full, Loads, Stores, Cfi, CheckOnly, Off };
+enum class FlowPolicy : uint32_t { Deny, Warn, Allow };
+
+cl::OptionCategory Category("confpass options");
+
+// Default `full`: a user who loads the plugin wants the whole protection; the reduced modes
+// exist for measurement and for users who need only one property.
+cl::opt<Mode> OptMode(
+    "confpass-mode", cl::desc("What confpass enforces"), cl::init(Mode::Full),
+    cl::cat(Category),
+    cl::values(clEnumValN(Mode::Full, "full", "static checks, partition, load/store guards, CFI"),
+               clEnumValN(Mode::Loads, "loads", "static checks, partition, load guards only"),
+               clEnumValN(Mode::Stores, "stores", "static checks, partition, store guards only"),
+               clEnumValN(Mode::Cfi, "cfi", "static checks, partition, CFI only"),
+               clEnumValN(Mode::CheckOnly, "check-only", "static checks, no instrumentation"),
+               clEnumValN(Mode::Off, "off", "nothing: the plugin leaves the module alone")));
+
+// Default deny: an implicit flow leaks as surely as an explicit one (ConfLLVM left it open).
+cl::opt<FlowPolicy> OptImplicitFlows(
+    "confpass-implicit-flows",
+    cl::desc("Branches on private conditions that decide public effects"),
+    cl::init(FlowPolicy::Deny), cl::cat(Category),
+    cl::values(clEnumValN(FlowPolicy::Deny, "deny", "an error"),
+               clEnumValN(FlowPolicy::Warn, "warn", "a warning"),
+               clEnumValN(FlowPolicy::Allow, "allow", "not reported")));
+
+// Default off: statistics are for developers and the benchmark, not for every build.
+cl::opt<bool> OptStats("confpass-stats", cl::desc("Print what confpass saw and did"),
+                       cl::init(false), cl::cat(Category));
+
+// Default off: the audit is asked for when reviewing declassifications.
+cl::opt<bool> OptAudit("confpass-audit",
+                       cl::desc("Report every declassification site as a remark"),
+                       cl::init(false), cl::cat(Category));
+
+// Hidden, for the test suite: proves that a Rust panic becomes a clang error.
+cl::opt<bool> OptDebugPanic("confpass-debug-panic", cl::Hidden, cl::init(false),
+                            cl::desc("Panic inside the pass (tests only)"));
+} // namespace
+
+/// Mirrored by `ffi::RawOptions`. Keep in sync.
+struct ConfpassRawOptions {
+  uint32_t mode;
+  uint32_t implicit_flows;
+  uint8_t stats;
+  uint8_t audit;
+  uint8_t debug_panic;
+};
+
+extern "C" void confpass_shim_options(ConfpassRawOptions *out) {
+  out->mode = static_cast<uint32_t>(OptMode.getValue());
+  out->implicit_flows = static_cast<uint32_t>(OptImplicitFlows.getValue());
+  out->stats = OptStats ? 1 : 0;
+  out->audit = OptAudit ? 1 : 0;
+  out->debug_panic = OptDebugPanic ? 1 : 0;
+}
+
+/// The size of the plugin-info struct as this LLVM's header lays it out; Rust compares it with
+/// its own mirror at load time.
+extern "C" size_t confpass_shim_plugin_info_size() { return sizeof(PassPluginLibraryInfo); }
+
+extern "C" uint32_t confpass_shim_plugin_api_version() { return LLVM_PLUGIN_API_VERSION; }
+
+/// Reads an integer module flag; returns false when the module has no such flag.
+extern "C" bool confpass_shim_module_flag(LLVMModuleRef mod, const char *key, size_t len,
+                                          uint64_t *out) {
+  Metadata *MD = unwrap(mod)->getModuleFlag(StringRef(key, len));
+  auto *C = mdconst::extract_or_null<ConstantInt>(MD);
+  if (!C)
+    return false;
+  *out = C->getZExtValue();
+  return true;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Diagnostics.
+
+/// Severity as Rust passes it (`ffi::Severity`). Keep in sync.
+static DiagnosticSeverity toSeverity(uint32_t s) {
+  switch (s) {
+  case 0: return DS_Error;
+  case 1: return DS_Warning;
+  case 2: return DS_Remark;
+  default: return DS_Note;
+  }
+}
+
+/// Reports `msg` at `where`: an instruction (its debug location), a function (its
+/// subprogram's line), or anything else / null (no location, module-level).
+extern "C" void confpass_shim_diagnose(LLVMModuleRef mod, LLVMValueRef where, uint32_t severity,
+                                       const char *msg, size_t len) {
+  Module *M = unwrap(mod);
+  LLVMContext &Ctx = M->getContext();
+  DiagnosticSeverity Sev = toSeverity(severity);
+  StringRef Msg(msg, len);
+  Value *V = where ? unwrap(where) : nullptr;
+  if (auto *I = dyn_cast_or_null<Instruction>(V)) {
+    if (Function *F = I->getFunction()) {
+      Ctx.diagnose(DiagnosticInfoUnsupported(*F, Msg, I->getDebugLoc(), Sev));
+      return;
+    }
+  }
+  if (auto *F = dyn_cast_or_null<Function>(V)) {
+    Ctx.diagnose(DiagnosticInfoUnsupported(*F, Msg, DiagnosticLocation(F->getSubprogram()), Sev));
+    return;
+  }
+  Ctx.diagnose(DiagnosticInfoGeneric(Twine(Msg), Sev));
+}
+
+/// An optimisation remark named `confpass` at an instruction (shown by `-Rpass=confpass`).
+extern "C" void confpass_shim_remark(LLVMValueRef inst, const char *name, const char *msg,
+                                     size_t len) {
+  auto *I = dyn_cast_or_null<Instruction>(unwrap(inst));
+  if (!I || !I->getFunction())
+    return;
+  OptimizationRemark R("confpass", name, I);
+  R << StringRef(msg, len);
+  I->getContext().diagnose(R);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Passes. One module pass type, parameterised by step and phase; the work is Rust's.
+
+/// Implemented in Rust (src/lib.rs). Returns non-zero when the module was changed.
+extern "C" uint32_t confpass_rust_run(LLVMModuleRef mod, uint32_t step, uint32_t phase);
+
+namespace {
+/// Mirrored by `pipeline::Step`. Keep in sync.
+enum class Step : uint32_t { Check = 0, Instrument = 1 };
+/// Mirrored by `pipeline::Phase`. Keep in sync.
+enum class Phase : uint32_t { Compile = 0, FullLto = 1, ThinLtoBackend = 2, Opt = 3 };
+
+struct ConfpassPass : PassInfoMixin<ConfpassPass> {
+  Step S;
+  Phase P;
+  ConfpassPass(Step S, Phase P) : S(S), P(P) {}
+  PreservedAnalyses run(Module &M, ModuleAnalysisManager &) {
+    uint32_t changed =
+        confpass_rust_run(wrap(&M), static_cast<uint32_t>(S), static_cast<uint32_t>(P));
+    return changed ? PreservedAnalyses::none() : PreservedAnalyses::all();
+  }
+  // Functions are optnone at -O0, but confpass must still check and instrument them.
+  static bool isRequired() { return true; }
+};
+} // namespace
+
+extern "C" void confpass_shim_register(PassBuilder &PB) {
+  // Checks see source-shaped IR: before inlining, one report per source location.
+  // PipelineStart does not fire in LTO/ThinLTO backends, so each TU is checked once.
+  PB.registerPipelineStartEPCallback([](ModulePassManager &MPM, OptimizationLevel) {
+    MPM.addPass(ConfpassPass(Step::Check, Phase::Compile));
+  });
+  // Instrumentation sees optimised IR. In LTO pre-link compiles it waits for the link.
+  PB.registerOptimizerLastEPCallback(
+      [](ModulePassManager &MPM, OptimizationLevel, ThinOrFullLTOPhase LP) {
+        switch (LP) {
+        case ThinOrFullLTOPhase::ThinLTOPreLink:
+        case ThinOrFullLTOPhase::FullLTOPreLink:
+          return;
+        case ThinOrFullLTOPhase::ThinLTOPostLink:
+          MPM.addPass(ConfpassPass(Step::Instrument, Phase::ThinLtoBackend));
+          return;
+        default:
+          MPM.addPass(ConfpassPass(Step::Instrument, Phase::Compile));
+          return;
+        }
+      });
+  PB.registerFullLinkTimeOptimizationLastEPCallback(
+      [](ModulePassManager &MPM, OptimizationLevel) {
+        MPM.addPass(ConfpassPass(Step::Instrument, Phase::FullLto));
+      });
+  // opt-22 -load-pass-plugin=libconfpass.so -passes=confpass (or one step alone).
+  PB.registerPipelineParsingCallback(
+      [](StringRef Name, ModulePassManager &MPM, ArrayRef<PassBuilder::PipelineElement>) {
+        if (Name == "confpass") {
+          MPM.addPass(ConfpassPass(Step::Check, Phase::Opt));
+          MPM.addPass(ConfpassPass(Step::Instrument, Phase::Opt));
+          return true;
+        }
+        if (Name == "confpass-check") {
+          MPM.addPass(ConfpassPass(Step::Check, Phase::Opt));
+          return true;
+        }
+        if (Name == "confpass-instrument") {
+          MPM.addPass(ConfpassPass(Step::Instrument, Phase::Opt));
+          return true;
+        }
+        return false;
+      });
+}

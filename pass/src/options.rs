@@ -1,0 +1,128 @@
+//! confpass's options: what `-mllvm -confpass-*` asked for, as Rust types.
+//!
+//! clang parses the options (cl::opt in the shim rejects unknown values). Under LTO, lld
+//! parses `-mllvm` before it loads plugins, so the compile step also records the options that
+//! matter after it in module flags, and the link-time steps read them back from there.
+
+/// What confpass enforces (`-confpass-mode`). Mirrors the shim's `Mode`; keep in sync.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    Full,
+    Loads,
+    Stores,
+    Cfi,
+    CheckOnly,
+    Off,
+}
+
+impl Mode {
+    /// Order of the shim's enum.
+    const ALL: [Mode; 6] = [Mode::Full, Mode::Loads, Mode::Stores, Mode::Cfi, Mode::CheckOnly, Mode::Off];
+
+    pub fn from_raw(raw: u32) -> Option<Mode> {
+        Self::ALL.get(raw as usize).copied()
+    }
+
+    pub fn to_raw(self) -> u32 {
+        Self::ALL.iter().position(|m| *m == self).expect("every mode is listed") as u32
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Mode::Full => "full",
+            Mode::Loads => "loads",
+            Mode::Stores => "stores",
+            Mode::Cfi => "cfi",
+            Mode::CheckOnly => "check-only",
+            Mode::Off => "off",
+        }
+    }
+
+    /// Static checks run in every mode but `off`.
+    pub fn checks(self) -> bool {
+        self != Mode::Off
+    }
+
+    /// Whether the module gets rewritten at all.
+    pub fn instruments(self) -> bool {
+        !matches!(self, Mode::CheckOnly | Mode::Off)
+    }
+
+    pub fn guards_loads(self) -> bool {
+        matches!(self, Mode::Full | Mode::Loads)
+    }
+
+    pub fn guards_stores(self) -> bool {
+        matches!(self, Mode::Full | Mode::Stores)
+    }
+
+    pub fn cfi(self) -> bool {
+        matches!(self, Mode::Full | Mode::Cfi)
+    }
+}
+
+/// What to do with an implicit flow (`-confpass-implicit-flows`). Mirrors the shim; keep in sync.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FlowPolicy {
+    Deny,
+    Warn,
+    Allow,
+}
+
+impl FlowPolicy {
+    pub fn from_raw(raw: u32) -> Option<FlowPolicy> {
+        [FlowPolicy::Deny, FlowPolicy::Warn, FlowPolicy::Allow].get(raw as usize).copied()
+    }
+}
+
+/// All options of one run of the pass.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Options {
+    pub mode: Mode,
+    pub implicit_flows: FlowPolicy,
+    pub stats: bool,
+    pub audit: bool,
+    /// Hidden: panic inside the pass, to test that clang survives it.
+    pub debug_panic: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            mode: Mode::Full,
+            implicit_flows: FlowPolicy::Deny,
+            stats: false,
+            audit: false,
+            debug_panic: false,
+        }
+    }
+}
+
+/// Module-flag keys under which the compile step records the options for link-time steps.
+pub mod flag {
+    pub const MODE: &str = "confpass.mode";
+    pub const STATS: &str = "confpass.stats";
+    /// Set once a module has been instrumented, so no pipeline instruments it twice.
+    pub const INSTRUMENTED: &str = "confpass.instrumented";
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mode_raw_round_trips() {
+        for m in Mode::ALL {
+            assert_eq!(Mode::from_raw(m.to_raw()), Some(m));
+        }
+        assert_eq!(Mode::from_raw(6), None);
+    }
+
+    #[test]
+    fn modes_say_what_they_do() {
+        assert!(Mode::Full.guards_loads() && Mode::Full.guards_stores() && Mode::Full.cfi());
+        assert!(!Mode::Stores.guards_loads() && Mode::Stores.guards_stores());
+        assert!(Mode::CheckOnly.checks() && !Mode::CheckOnly.instruments());
+        assert!(!Mode::Off.checks() && !Mode::Off.instruments());
+    }
+}

@@ -1,0 +1,178 @@
+//! The pass pipeline: named steps, run in order.
+//!
+//! ```text
+//!   compile (PipelineStart, before inlining)      link / after optimisation (OptimizerLast,
+//!                                                  FullLTO-last, ThinLTO backend)
+//!   options → annotations → taint → diagnostics    plan → instrument → verify
+//! ```
+//!
+//! The check step sees source-shaped IR, so each finding is reported once, at its source
+//! location. The instrument step sees optimised IR. Under LTO the two run in different
+//! processes (clang, then lld): the check step records the options in module flags and the
+//! instrument step reads them back (lld cannot take `-mllvm -confpass-*`).
+//!
+//! Today the steps are: census (statistics) and the cast check; the taint inference, the
+//! partition, guards and CFI slot in where the diagram says.
+
+use std::fmt;
+
+use crate::analysis::{casts, census::census};
+use crate::diag::{Diagnostic, Level};
+use crate::instrument;
+use crate::llvm::{BorrowedModule, FlagMerge, ModuleView, Severity, Value};
+use crate::llvm::shim::raw_options;
+use crate::options::{flag, FlowPolicy, Mode, Options};
+use crate::stats::Stats;
+
+/// Which half of the pipeline a pass runs. Mirrors the shim's `Step`; keep in sync.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    Check,
+    Instrument,
+}
+
+/// Where in clang/lld/opt the pass runs. Mirrors the shim's `Phase`; keep in sync.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phase {
+    Compile,
+    FullLto,
+    ThinLtoBackend,
+    Opt,
+}
+
+impl Step {
+    fn from_raw(raw: u32) -> Step {
+        match raw {
+            0 => Step::Check,
+            1 => Step::Instrument,
+            _ => panic!("the shim passed an unknown step {raw}"),
+        }
+    }
+}
+
+impl Phase {
+    fn from_raw(raw: u32) -> Phase {
+        match raw {
+            0 => Phase::Compile,
+            1 => Phase::FullLto,
+            2 => Phase::ThinLtoBackend,
+            3 => Phase::Opt,
+            _ => panic!("the shim passed an unknown phase {raw}"),
+        }
+    }
+
+    /// Link-time phases run inside lld, where `-mllvm` cannot reach the plugin.
+    fn is_link_time(self) -> bool {
+        matches!(self, Phase::FullLto | Phase::ThinLtoBackend)
+    }
+}
+
+impl fmt::Display for Step {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Step::Check => "check",
+            Step::Instrument => "instrument",
+        })
+    }
+}
+
+impl fmt::Display for Phase {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Phase::Compile => "compile",
+            Phase::FullLto => "full-lto",
+            Phase::ThinLtoBackend => "thin-lto-backend",
+            Phase::Opt => "opt",
+        })
+    }
+}
+
+/// The options of this run: `-mllvm` values, or at link time what the compile step recorded.
+fn options(module: &BorrowedModule<'_>, phase: Phase) -> Options {
+    let raw = raw_options();
+    let mut opts = Options {
+        mode: Mode::from_raw(raw.mode).expect("the shim only passes known modes"),
+        implicit_flows: FlowPolicy::from_raw(raw.implicit_flows).expect("known policy"),
+        stats: raw.stats != 0,
+        audit: raw.audit != 0,
+        debug_panic: raw.debug_panic != 0,
+    };
+    if phase.is_link_time() {
+        if let Some(mode) = module.flag_u64(flag::MODE) {
+            opts.mode = Mode::from_raw(mode as u32).unwrap_or_else(|| {
+                panic!("module flag {} has unknown value {mode}", flag::MODE)
+            });
+        }
+        opts.stats |= module.flag_u64(flag::STATS).is_some_and(|v| v != 0);
+    }
+    opts
+}
+
+/// Runs one step on a module; returns whether the module changed.
+pub fn run(module: &BorrowedModule<'_>, step: u32, phase: u32) -> bool {
+    let (step, phase) = (Step::from_raw(step), Phase::from_raw(phase));
+    let opts = options(module, phase);
+    if opts.debug_panic {
+        panic!("-confpass-debug-panic was given ({step} step)");
+    }
+    let view = ModuleView::new(module);
+    let mut stats = Stats::default();
+    let changed = match step {
+        Step::Check => check(module, &view, &opts, &mut stats),
+        Step::Instrument => instrument_step(module, &view, &opts, &mut stats),
+    };
+    if opts.stats {
+        let title = format!("{step} ({phase}, mode {}) {}", opts.mode.name(), view.source_file_name());
+        eprint!("{}", stats.render(&title));
+    }
+    changed
+}
+
+fn check(module: &BorrowedModule<'_>, view: &ModuleView<'_>, opts: &Options, stats: &mut Stats) -> bool {
+    // Recorded in every mode, `off` included, so that the LTO link does what the compile asked.
+    module.set_flag_u32(flag::MODE, opts.mode.to_raw(), FlagMerge::Error);
+    if opts.stats {
+        module.set_flag_u32(flag::STATS, 1, FlagMerge::Warning);
+    }
+    if !opts.mode.checks() {
+        return true;
+    }
+    census(view, stats);
+    let diags = casts::check(view);
+    report(module, &diags, stats);
+    true
+}
+
+fn instrument_step(module: &BorrowedModule<'_>, view: &ModuleView<'_>, opts: &Options, stats: &mut Stats) -> bool {
+    if module.flag_u64(flag::INSTRUMENTED).is_some() {
+        stats.inc("modules-already-instrumented");
+        return false;
+    }
+    if !opts.mode.instruments() {
+        return false;
+    }
+    census(view, stats);
+    instrument::run(module, opts, stats);
+    module.set_flag_u32(flag::INSTRUMENTED, 1, FlagMerge::Warning);
+    true
+}
+
+/// Hands findings to clang, main line first, then its notes.
+fn report(module: &BorrowedModule<'_>, diags: &[Diagnostic<Value<'_>>], stats: &mut Stats) {
+    for d in diags {
+        let severity = match d.level {
+            Level::Error => {
+                stats.inc("diagnostics-errors");
+                Severity::Error
+            }
+            Level::Warning => {
+                stats.inc("diagnostics-warnings");
+                Severity::Warning
+            }
+        };
+        module.diagnose(d.at, severity, &d.text());
+        for note in &d.notes {
+            module.diagnose(note.at, Severity::Note, &note.message);
+        }
+    }
+}

@@ -1,0 +1,27 @@
+//! confrt: the runtime linked into every program that confcc builds (`libconfrt.a`).
+//!
+//! `no_std`: it runs inside every protected program, before and beside its code, and must not
+//! bring its own allocator, panic machinery or thread-locals along. It talks to the kernel
+//! through libc. Symbols called by compiled code carry the reserved prefix `__confpass_`;
+//! the user API (declared in `annotations/include/confpass.h`) the prefix `conf_`.
+//!
+//! Today: declassification and the violation report. The regions, private heap, stack switch
+//! and shadow stacks arrive with their issues.
+
+#![no_std]
+
+mod declassify;
+mod report;
+
+pub use declassify::*;
+pub use report::__confpass_violation;
+
+#[panic_handler]
+fn panic(info: &core::panic::PanicInfo<'_>) -> ! {
+    report::fatal(b"confpass: runtime panic", info.location().map(|l| (l.file(), l.line())))
+}
+
+/// The precompiled `core` refers to Rust's unwinding personality even though this library
+/// never unwinds (panic = "abort"); a C link line has none, so the runtime defines an inert one.
+#[no_mangle]
+pub extern "C" fn rust_eh_personality() {}
