@@ -1,1 +1,16 @@
-#[test] fn placeholder() {}
+//! confpass's integration tests: the real clang-22 loading the real plugin, real programs.
+//! Run them with `cargo xtask test`, which builds the plugin, confcc and the runtime first.
+//!
+//! Table of contents:
+//! - [`cli`]: the plugin in clang (-O0, -O2), opt and lld (LTO); options; the panic boundary;
+//!   confcc as a drop-in compiler (`--version`, `CC=confcc make`).
+//! - [`ui`]: `tests/ui/*.c`, each with its expected diagnostics written next to the offending
+//!   lines (`//~ ERROR code`), plus a snapshot of clang's stderr.
+//! - [`run`]: `tests/run/*.c`, compiled with confcc and executed; output and exit status are
+//!   checked against directives in the file.
+
+mod support;
+
+mod cli;
+mod run;
+mod ui;

@@ -1,1 +1,179 @@
-fn main() {}
+//! `cargo xtask <command>`: the project's commands, so that a fresh Debian 12 machine with
+//! only Rust needs nothing else.
+//!
+//! - `setup`: installs what is missing (clang-22, llvm-22-dev, lld-22, a C++ compiler) via apt.
+//! - `build`: setup, then the plugin, confcc and the runtime into `target/release/`.
+//! - `demo`:  build, then compile and run an example, show a rejected leak.
+//! - `test`:  build, then every test (unit tests and the integration suite on real clang).
+
+use std::env;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+
+type Result<T = ()> = std::result::Result<T, String>;
+
+const USAGE: &str = "usage: cargo xtask <setup|build|demo|test>
+  setup   install what is missing (clang-22, llvm-22-dev, lld-22) through apt
+  build   setup + build plugin, confcc and runtime into target/release/
+  demo    build + compile an example with confpass, run it, show a rejected leak
+  test    build + run every test";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("setup") => setup(),
+        Some("build") => build(),
+        Some("demo") => demo(),
+        Some("test") => test(&args[1..]),
+        Some("-h" | "--help" | "help") => {
+            println!("{USAGE}");
+            Ok(())
+        }
+        _ => Err(USAGE.to_string()),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("xtask: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives in the workspace").to_path_buf()
+}
+
+fn release_dir() -> PathBuf {
+    env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root().join("target"))
+        .join("release")
+}
+
+fn step(what: &str) {
+    eprintln!("\n==> {what}");
+}
+
+/// Runs a command, failing with its description when it does not succeed.
+fn run(cmd: &mut Command) -> Result {
+    let status = cmd.status().map_err(|e| format!("cannot run {cmd:?}: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("{cmd:?} failed ({status})"))
+    }
+}
+
+fn have(program: &str) -> bool {
+    Command::new("sh")
+        .arg("-c")
+        .arg(format!("command -v {program} >/dev/null 2>&1"))
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+/// `apt-get` as root, or through sudo.
+fn apt(args: &[&str]) -> Command {
+    // `id -u` prints 0 for root.
+    let is_root = Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0");
+    let mut cmd = if is_root { Command::new("apt-get") } else {
+        let mut c = Command::new("sudo");
+        c.arg("apt-get");
+        c
+    };
+    cmd.args(args).env("DEBIAN_FRONTEND", "noninteractive");
+    cmd
+}
+
+/// The Debian packages the project needs, each with a program that shows it is installed.
+const PACKAGES: &[(&str, &str)] = &[
+    ("clang-22", "clang-22"),
+    ("llvm-22-dev", "llvm-config-22"),
+    ("llvm-22", "opt-22"),
+    ("lld-22", "ld.lld-22"),
+    ("g++", "c++"),
+    ("make", "make"),
+];
+
+fn setup() -> Result {
+    let missing: Vec<&str> =
+        PACKAGES.iter().filter(|(_, program)| !have(program)).map(|(pkg, _)| *pkg).collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    step(&format!("installing {}", missing.join(" ")));
+    run(&mut apt(&["update", "-q"]))?;
+    let mut args = vec!["install", "-y", "-q", "--no-install-recommends"];
+    args.extend(&missing);
+    run(&mut apt(&args))
+}
+
+fn cargo() -> Command {
+    let mut cmd = Command::new(env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+    cmd.current_dir(root());
+    cmd
+}
+
+fn build() -> Result {
+    setup()?;
+    step("building the plugin and confcc (release)");
+    run(cargo().args(["build", "--release", "-p", "confpass", "-p", "confcc"]))?;
+    step("building the runtime (no_std, panic=abort)");
+    run(cargo().args(["build", "-p", "confrt", "--profile", "confrt"]))?;
+    // The runtime's profile has its own directory; confcc looks for it beside itself.
+    let built = release_dir().parent().expect("target dir").join("confrt/libconfrt.a");
+    std::fs::copy(&built, release_dir().join("libconfrt.a"))
+        .map_err(|e| format!("cannot copy {}: {e}", built.display()))?;
+    eprintln!("built: {}", ["libconfpass.so", "libconfrt.a", "confcc"]
+        .map(|f| release_dir().join(f).display().to_string())
+        .join(", "));
+    Ok(())
+}
+
+fn demo() -> Result {
+    build()?;
+    let confcc = release_dir().join("confcc");
+    let example = root().join("examples/password");
+    let out = env::temp_dir().join(format!("confpass-demo-{}", std::process::id()));
+    std::fs::create_dir_all(&out).map_err(|e| e.to_string())?;
+    let bin = out.join("password");
+
+    step("compiling examples/password/password.c with confcc (statistics on)");
+    run(Command::new(&confcc)
+        .args(["-O2", "-mllvm", "-confpass-stats", "-o"])
+        .arg(&bin)
+        .arg(example.join("password.c")))?;
+
+    step("running it: a wrong guess, then the right one");
+    for guess in ["hunter2", "correct horse battery staple"] {
+        let status = Command::new(&bin).arg(guess).status().map_err(|e| e.to_string())?;
+        eprintln!("    (exit status {})", status.code().unwrap_or(-1));
+    }
+
+    step("compiling the same program with a leak (-DDEMO_LEAK): confpass rejects it");
+    let leak = Command::new(&confcc)
+        .args(["-O2", "-DDEMO_LEAK", "-o"])
+        .arg(out.join("password-leak"))
+        .arg(example.join("password.c"))
+        .status()
+        .map_err(|e| e.to_string())?;
+    if leak.success() {
+        return Err("the leaking program compiled: confpass did not reject it".into());
+    }
+    eprintln!("    (rejected, exit status {})", leak.code().unwrap_or(-1));
+    let _ = std::fs::remove_dir_all(&out);
+    eprintln!("\ndemo done. Blocked attacks arrive with the run-time guards; see README.md.");
+    Ok(())
+}
+
+fn test(extra: &[String]) -> Result {
+    build()?;
+    step("running the tests (unit tests and the integration suite on real clang-22)");
+    let mut cmd = cargo();
+    cmd.args(["test", "--release"]).args(extra);
+    run(&mut cmd)
+}

@@ -99,13 +99,14 @@ pub fn clang_args(args: &[OsString], paths: &Paths) -> Vec<OsString> {
     if s.query || s.inputs == 0 {
         return args.to_vec();
     }
-    let mut out: Vec<OsString> = Vec::new();
-    out.push(joined("-fpass-plugin=", &paths.plugin));
-    out.push("-Rpass=confpass".into());
-    out.push("-isystem".into());
-    out.push(paths.include.clone().into_os_string());
-    out.push("-ftrivial-auto-var-init=zero".into());
-    out.push("-Werror=format-nonliteral".into());
+    let mut out: Vec<OsString> = vec![
+        joined("-fpass-plugin=", &paths.plugin),
+        "-Rpass=confpass".into(),
+        "-isystem".into(),
+        paths.include.clone().into_os_string(),
+        "-ftrivial-auto-var-init=zero".into(),
+        "-Werror=format-nonliteral".into(),
+    ];
 
     let mut iter = args.iter().peekable();
     while let Some(arg) = iter.next() {

@@ -154,7 +154,9 @@ pub enum FlagMerge {
     Warning,
 }
 
-/// Lends clang's module to `f` for the duration of one pass run.
+/// Lends clang's module to `f` for the duration of one pass run. `raw` is the module the
+/// shim's pass was given; `confpass_rust_run` is its only caller.
+#[allow(clippy::not_unsafe_ptr_arg_deref)]
 pub fn with_module<R>(raw: LLVMModuleRef, f: impl FnOnce(&BorrowedModule<'_>) -> R) -> R {
     // SAFETY: clang passes a live module that outlives this pass run; BorrowedModule never
     // disposes of it.

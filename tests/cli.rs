@@ -1,0 +1,188 @@
+//! The plugin in every place it must run, its options, its panic boundary, and confcc.
+
+use std::process::Command;
+
+use crate::support::{confcc, include_dir, plugin, root, run, tempdir, write};
+
+const HELLO: &str = r#"
+#include <confpass.h>
+#include <stdio.h>
+private int secret_counter = 7;
+int twice(int x) { return 2 * x; }
+int main(void) { printf("hello %d\n", twice(21)); return 0; }
+"#;
+
+/// A plain clang-22 command with the plugin (no confcc).
+fn clang_with_plugin() -> Command {
+    let mut cmd = Command::new("clang-22");
+    cmd.arg(format!("-fpass-plugin={}", plugin().display())).arg("-I").arg(include_dir());
+    cmd
+}
+
+/// The step/phase titles of the statistics blocks in a stderr.
+fn stat_blocks(stderr: &str) -> Vec<String> {
+    stderr
+        .lines()
+        .filter_map(|l| l.strip_prefix("=== confpass statistics: "))
+        .map(|l| l.split(") ").next().unwrap_or(l).to_string() + ")")
+        .collect()
+}
+
+#[test]
+fn plugin_runs_check_and_instrument_in_clang_at_o0_and_o2() {
+    let dir = tempdir();
+    let src = write(dir.path(), "hello.c", HELLO);
+    for opt in ["-O0", "-O2"] {
+        let obj = dir.path().join(format!("hello{opt}.o"));
+        let out = run(clang_with_plugin().args([opt, "-c", "-mllvm", "-confpass-stats"]).arg(&src).arg("-o").arg(&obj));
+        out.assert_code(0, opt);
+        assert_eq!(
+            stat_blocks(&out.stderr),
+            ["check (compile, mode full)", "instrument (compile, mode full)"],
+            "{opt}: {}",
+            out.stderr
+        );
+        assert!(out.stderr.contains("1 globals-private"), "{}", out.stderr);
+        assert!(obj.is_file());
+    }
+}
+
+#[test]
+fn plugin_is_silent_without_stats() {
+    let dir = tempdir();
+    let src = write(dir.path(), "hello.c", HELLO);
+    let out = run(clang_with_plugin().args(["-O2", "-c"]).arg(&src).arg("-o").arg(dir.path().join("h.o")));
+    out.assert_code(0, "plain compile");
+    assert_eq!(out.stderr, "");
+}
+
+#[test]
+fn plugin_runs_under_opt() {
+    let dir = tempdir();
+    let src = write(dir.path(), "hello.c", HELLO);
+    let ll = dir.path().join("hello.ll");
+    run(Command::new("clang-22").args(["-O1", "-S", "-emit-llvm", "-I"]).arg(include_dir()).arg(&src).arg("-o").arg(&ll))
+        .assert_code(0, "clang -emit-llvm");
+    for (passes, blocks) in [
+        ("confpass", vec!["check (opt, mode full)", "instrument (opt, mode full)"]),
+        ("confpass-check", vec!["check (opt, mode full)"]),
+    ] {
+        let out = run(Command::new("opt-22")
+            .arg(format!("-load-pass-plugin={}", plugin().display()))
+            .arg(format!("-passes={passes}"))
+            .args(["-confpass-stats", "-disable-output"])
+            .arg(&ll));
+        out.assert_code(0, passes);
+        assert_eq!(stat_blocks(&out.stderr), blocks, "{}", out.stderr);
+    }
+}
+
+#[test]
+fn lto_checks_at_compile_and_instruments_in_lld() {
+    let dir = tempdir();
+    let src = write(dir.path(), "hello.c", HELLO);
+    for (lto, phase) in [("-flto", "full-lto"), ("-flto=thin", "thin-lto-backend")] {
+        let exe = dir.path().join(format!("hello{lto}"));
+        let out = run(confcc().args(["-O2", lto, "-mllvm", "-confpass-stats", "-mllvm", "-confpass-mode=cfi"]).arg(&src).arg("-o").arg(&exe));
+        out.assert_code(0, lto);
+        // The options reach the link step through module flags (lld cannot take them).
+        assert_eq!(
+            stat_blocks(&out.stderr),
+            ["check (compile, mode cfi)".to_string(), format!("instrument ({phase}, mode cfi)")],
+            "{lto}: {}",
+            out.stderr
+        );
+        let ran = run(&mut Command::new(&exe));
+        ran.assert_code(0, "LTO binary");
+        assert_eq!(ran.stdout, "hello 42\n");
+    }
+}
+
+#[test]
+fn modes_select_the_steps() {
+    let dir = tempdir();
+    let src = write(dir.path(), "hello.c", HELLO);
+    for (mode, blocks) in [
+        ("check-only", vec!["check (compile, mode check-only)", "instrument (compile, mode check-only)"]),
+        ("off", vec!["check (compile, mode off)", "instrument (compile, mode off)"]),
+    ] {
+        let out = run(confcc().args(["-O2", "-c", "-mllvm", "-confpass-stats"]).arg("-mllvm").arg(format!("-confpass-mode={mode}")).arg(&src).arg("-o").arg(dir.path().join("m.o")));
+        out.assert_code(0, mode);
+        assert_eq!(stat_blocks(&out.stderr), blocks, "{}", out.stderr);
+        assert!(!out.stderr.contains("modules-instrumented"), "{mode} instrumented: {}", out.stderr);
+        if mode == "off" {
+            assert!(!out.stderr.contains("functions-defined"), "off still analysed: {}", out.stderr);
+        }
+    }
+}
+
+#[test]
+fn unknown_option_values_are_errors() {
+    let dir = tempdir();
+    let src = write(dir.path(), "hello.c", HELLO);
+    for opt in ["-confpass-mode=bogus", "-confpass-implicit-flows=sometimes"] {
+        let out = run(confcc().args(["-c", "-mllvm", opt]).arg(&src).arg("-o").arg(dir.path().join("x.o")));
+        out.assert_code(1, opt);
+        assert!(out.stderr.contains("Cannot find option named"), "{opt}: {}", out.stderr);
+        assert!(!dir.path().join("x.o").exists());
+    }
+}
+
+#[test]
+fn a_panic_in_the_pass_is_a_clang_error_not_a_crash() {
+    let dir = tempdir();
+    let src = write(dir.path(), "hello.c", HELLO);
+    let obj = dir.path().join("p.o");
+    let out = run(clang_with_plugin().args(["-O2", "-c", "-mllvm", "-confpass-debug-panic"]).arg(&src).arg("-o").arg(&obj));
+    out.assert_code(1, "debug panic");
+    assert!(out.stderr.contains("error: confpass internal error: -confpass-debug-panic was given"), "{}", out.stderr);
+    assert!(out.stderr.contains("please report"), "{}", out.stderr);
+    assert!(out.stderr.contains("[confpass:internal-error]"), "{}", out.stderr);
+    assert!(!out.stderr.contains("panicked"), "the default panic output leaked: {}", out.stderr);
+    assert!(!obj.exists(), "an object file was written after an internal error");
+}
+
+#[test]
+fn confcc_version_names_itself_and_clang() {
+    let out = run(confcc().arg("--version"));
+    out.assert_code(0, "--version");
+    assert!(out.stdout.starts_with("confcc "), "{}", out.stdout);
+    assert!(out.stdout.contains("clang version 22."), "{}", out.stdout);
+}
+
+#[test]
+fn confcc_queries_pass_through_untouched() {
+    let out = run(confcc().arg("-dumpversion"));
+    out.assert_code(0, "-dumpversion");
+    assert!(out.stdout.trim().starts_with("22"), "{}", out.stdout);
+}
+
+#[test]
+fn confcc_builds_a_make_project_from_another_directory() {
+    let dir = tempdir();
+    let example = root().join("examples/password");
+    for f in ["Makefile", "password.c"] {
+        std::fs::copy(example.join(f), dir.path().join(f)).expect("copy example");
+    }
+    let cc = crate::support::release_dir().join("confcc");
+    run(Command::new("make").arg(format!("CC={}", cc.display())).current_dir(dir.path())).assert_code(0, "make");
+    let bin = dir.path().join("password");
+    let denied = run(Command::new(&bin).arg("hunter2"));
+    denied.assert_code(1, "wrong password");
+    assert_eq!(denied.stdout, "access denied\n");
+    let granted = run(Command::new(&bin).arg("correct horse battery staple"));
+    granted.assert_code(0, "right password");
+    assert_eq!(granted.stdout, "access granted\n");
+}
+
+#[test]
+fn confcc_rejects_the_example_leak() {
+    let dir = tempdir();
+    let out = run(confcc()
+        .args(["-O2", "-DDEMO_LEAK", "-o"])
+        .arg(dir.path().join("leak"))
+        .arg(root().join("examples/password/password.c")));
+    out.assert_code(1, "leaking example");
+    assert!(out.stderr.contains("[confpass:private-to-public-cast]"), "{}", out.stderr);
+    assert!(!dir.path().join("leak").exists());
+}

@@ -1,1 +1,0 @@
-//! Helpers shared by the integration tests live in main.rs; this crate has no library.
