@@ -8,7 +8,8 @@
 
 use std::env;
 use std::path::{Path, PathBuf};
-use std::process::{Command, ExitCode};
+use std::io::{BufRead, BufReader};
+use std::process::{Command, ExitCode, Stdio};
 
 type Result<T = ()> = std::result::Result<T, String>;
 
@@ -174,6 +175,30 @@ fn test(extra: &[String]) -> Result {
     build()?;
     step("running the tests (unit tests and the integration suite on real clang-22)");
     let mut cmd = cargo();
-    cmd.args(["test", "--release"]).args(extra);
-    run(&mut cmd)
+    cmd.args(["test", "--release"]).args(extra).stdout(Stdio::piped());
+    let mut child = cmd.spawn().map_err(|e| format!("cannot run cargo test: {e}"))?;
+    // Echo cargo's output and add up its "test result" lines for one closing summary.
+    let (mut passed, mut failed) = (0u64, 0u64);
+    let stdout = child.stdout.take().expect("piped stdout");
+    for line in BufReader::new(stdout).lines() {
+        let line = line.map_err(|e| e.to_string())?;
+        println!("{line}");
+        if let Some(rest) = line.strip_prefix("test result: ") {
+            let count = |word: &str| -> u64 {
+                rest.split(';')
+                    .find_map(|part| part.trim().strip_suffix(word))
+                    .and_then(|n| n.trim().rsplit(' ').next().and_then(|n| n.parse().ok()))
+                    .unwrap_or(0)
+            };
+            passed += count(" passed");
+            failed += count(" failed");
+        }
+    }
+    let status = child.wait().map_err(|e| e.to_string())?;
+    println!("\ntests: {passed} passed, {failed} failed");
+    if status.success() && failed == 0 {
+        Ok(())
+    } else {
+        Err(format!("cargo test failed ({status})"))
+    }
 }
