@@ -4,7 +4,7 @@
 //! char *p = (char *)key;   //~ ERROR private-to-public-cast
 //! //~^ ERROR code          (the line above; one ^ per line)
 //! //~? ERROR code          (a diagnostic without a source location)
-//! //~ NOTE text            (a note whose message contains `text`)
+//! //~ NOTE text            (a flow note — clang prints it as a `remark:` — containing `text`)
 //! // confpass-flags: -mllvm -confpass-implicit-flows=warn   (extra flags, optional)
 //! ```
 //!
@@ -63,6 +63,11 @@ fn findings(stderr: &str, file_name: &str) -> BTreeSet<Finding> {
             None => (0, l.to_string()),
         };
         let Some((kind, msg)) = rest.split_once(": ") else { continue };
+        // confpass's flow notes reach clang as analysis remarks.
+        let (kind, msg) = match kind {
+            "remark" => ("note", msg.trim_end_matches(" [-Rpass-analysis=confpass]")),
+            _ => (kind, msg),
+        };
         if !["error", "warning", "note"].contains(&kind) {
             continue;
         }

@@ -128,6 +128,20 @@ extern "C" void confpass_shim_diagnose(LLVMModuleRef mod, LLVMValueRef where, ui
   DiagnosticSeverity Sev = toSeverity(severity);
   StringRef Msg(msg, len);
   Value *V = where ? unwrap(where) : nullptr;
+  // clang renders DS_Note of DiagnosticInfoUnsupported as a warning; a located note is sent
+  // as an analysis remark instead, which clang prints with the source line and caret.
+  if (Sev == DS_Note) {
+    auto *I = dyn_cast_or_null<Instruction>(V);
+    auto *F = I ? I->getFunction() : dyn_cast_or_null<Function>(V);
+    if (F) {
+      DiagnosticLocation Loc = I ? DiagnosticLocation(I->getDebugLoc())
+                                 : DiagnosticLocation(F->getSubprogram());
+      OptimizationRemarkAnalysis R("confpass", "flow", Loc, I ? I->getParent() : &F->getEntryBlock());
+      R << Msg;
+      Ctx.diagnose(R);
+      return;
+    }
+  }
   if (auto *I = dyn_cast_or_null<Instruction>(V)) {
     if (Function *F = I->getFunction()) {
       Ctx.diagnose(DiagnosticInfoUnsupported(*F, Msg, I->getDebugLoc(), Sev));

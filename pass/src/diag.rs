@@ -10,23 +10,68 @@ use std::fmt;
 /// Stable diagnostic codes. A code, once published, keeps its meaning.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Code {
+    /// Private data stored to public memory, or a store to public memory through an address
+    /// computed from private data (also by `memcpy`/`memset` and policy functions).
+    PrivateToPublicStore,
+    /// Private data passed where a public argument is expected.
+    PrivateArgument,
+    /// Private data passed to a variadic function.
+    PrivateToVariadic,
+    /// Private data returned from a function whose return value is public.
+    PrivateReturn,
     /// A pointer into private memory converted to a public pointer (`addrspacecast`, also in a
-    /// constant expression of a global initialiser).
+    /// constant expression of a global initialiser, also through `ptrtoint`/`inttoptr`).
     PrivateToPublicCast,
     /// A public pointer converted to a pointer into private memory: private data written
     /// through it would land in public memory.
     PublicToPrivateCast,
+    /// Private data passed to an indirect call, whose callee cannot be shown to accept it.
+    IndirectCall,
+    /// A branch, switch or select on private data decides a public effect.
+    ImplicitFlow,
+    /// Private data used by inline assembly.
+    PrivateToAsm,
+    /// A construct confpass cannot analyse soundly.
+    Unsupported,
+    /// A malformed `CONF_PRIVATE_ARGS`/`CONF_RETURNS_PRIVATE` annotation.
+    BadAnnotation,
+    /// A malformed policy file.
+    BadPolicy,
     /// A Rust panic inside the pass, caught at the plugin boundary.
     InternalError,
 }
 
 impl Code {
-    pub const ALL: [Code; 3] = [Code::PrivateToPublicCast, Code::PublicToPrivateCast, Code::InternalError];
+    pub const ALL: [Code; 13] = [
+        Code::PrivateToPublicStore,
+        Code::PrivateArgument,
+        Code::PrivateToVariadic,
+        Code::PrivateReturn,
+        Code::PrivateToPublicCast,
+        Code::PublicToPrivateCast,
+        Code::IndirectCall,
+        Code::ImplicitFlow,
+        Code::PrivateToAsm,
+        Code::Unsupported,
+        Code::BadAnnotation,
+        Code::BadPolicy,
+        Code::InternalError,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
+            Code::PrivateToPublicStore => "private-to-public-store",
+            Code::PrivateArgument => "private-argument",
+            Code::PrivateToVariadic => "private-to-variadic",
+            Code::PrivateReturn => "private-return",
             Code::PrivateToPublicCast => "private-to-public-cast",
             Code::PublicToPrivateCast => "public-to-private-cast",
+            Code::IndirectCall => "indirect-call",
+            Code::ImplicitFlow => "implicit-flow",
+            Code::PrivateToAsm => "private-to-asm",
+            Code::Unsupported => "unsupported",
+            Code::BadAnnotation => "bad-annotation",
+            Code::BadPolicy => "bad-policy",
             Code::InternalError => "internal-error",
         }
     }
@@ -64,6 +109,10 @@ pub struct Diagnostic<L> {
 impl<L> Diagnostic<L> {
     pub fn error(code: Code, at: Option<L>, message: impl Into<String>) -> Self {
         Diagnostic { code, level: Level::Error, message: message.into(), at, notes: Vec::new() }
+    }
+
+    pub fn warning(code: Code, at: Option<L>, message: impl Into<String>) -> Self {
+        Diagnostic { code, level: Level::Warning, message: message.into(), at, notes: Vec::new() }
     }
 
     pub fn with_note(mut self, at: Option<L>, message: impl Into<String>) -> Self {

@@ -16,7 +16,8 @@
 
 use std::fmt;
 
-use crate::analysis::{casts, census::census};
+use crate::analysis::policy::Policy;
+use crate::analysis::{annotations, casts, census::census, taint};
 use crate::diag::{Diagnostic, Level};
 use crate::instrument;
 use crate::llvm::{BorrowedModule, FlagMerge, ModuleView, Severity, Value};
@@ -138,8 +139,19 @@ fn check(module: &BorrowedModule<'_>, view: &ModuleView<'_>, opts: &Options, sta
         return true;
     }
     census(view, stats);
-    let diags = casts::check(view);
+    let mut diags = Vec::new();
+    let sigs = annotations::read(view, &mut diags);
+    diags.extend(casts::check(view));
+    let policy = Policy::builtin();
+    let findings = taint::analyze(view, &sigs, &policy, opts.implicit_flows, stats);
+    diags.extend(findings.diags);
     report(module, &diags, stats);
+    if opts.audit {
+        for &call in &findings.declassifications {
+            let callee = call.called_value().map(|c| c.name()).unwrap_or_default();
+            module.remark(call, "declassify", &format!("declassification: {callee} releases private data here"));
+        }
+    }
     true
 }
 

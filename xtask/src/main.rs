@@ -5,6 +5,11 @@
 //! - `build`: setup, then the plugin, confcc and the runtime into `target/release/`.
 //! - `demo`:  build, then compile and run an example, show a rejected leak.
 //! - `test`:  build, then every test (unit tests and the integration suite on real clang).
+//! - `analysis-cost`: compile time and memory of confpass's static analysis on sqlite3.c
+//!   against plain clang-22 (`analysis_cost.rs`; the sources come through `sources.rs`).
+
+mod analysis_cost;
+mod sources;
 
 use std::env;
 use std::path::{Path, PathBuf};
@@ -13,11 +18,16 @@ use std::process::{Command, ExitCode, Stdio};
 
 type Result<T = ()> = std::result::Result<T, String>;
 
-const USAGE: &str = "usage: cargo xtask <setup|build|demo|test>
-  setup   install what is missing (clang-22, llvm-22-dev, lld-22) through apt
+const USAGE: &str = "usage: cargo xtask <setup|build|demo|test|analysis-cost>
+  setup   install what is missing (clang-22, llvm-22-dev, lld-22, time) through apt
   build   setup + build plugin, confcc and runtime into target/release/
   demo    build + compile an example with confpass, run it, show a rejected leak
-  test    build + run every test";
+  test    build + run every test
+  analysis-cost [--runs N]
+          compile the sqlite3 amalgamation (fetched from crates.io into ~/.cache/confpass)
+          with clang-22 -O2 and with confcc -O2 -confpass-mode=check-only, N pairs (default 5);
+          print time and memory ratios, write spec-bench/results/analysis-cost.{json,md};
+          fails on any confpass finding. Uses the plugin as `build` left it.";
 
 fn main() -> ExitCode {
     let args: Vec<String> = env::args().skip(1).collect();
@@ -26,6 +36,7 @@ fn main() -> ExitCode {
         Some("build") => build(),
         Some("demo") => demo(),
         Some("test") => test(&args[1..]),
+        Some("analysis-cost") => analysis_cost::analysis_cost(&args[1..]),
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");
             Ok(())
@@ -98,6 +109,7 @@ const PACKAGES: &[(&str, &str)] = &[
     ("lld-22", "ld.lld-22"),
     ("g++", "c++"),
     ("make", "make"),
+    ("time", "/usr/bin/time"),
 ];
 
 fn setup() -> Result {

@@ -1,7 +1,8 @@
 //! What confcc adds to a clang command line, decided from the user's arguments alone.
 //!
 //! - Always (unless the command only queries clang): the plugin, `-Rpass=confpass` (source
-//!   locations in diagnostics without `-g`), the annotations include directory, and the safe
+//!   locations in diagnostics without `-g`), `-Rpass-analysis=confpass` (the notes that walk a
+//!   flow from its private source to the public sink), the annotations include directory, and the safe
 //!   defaults `-ftrivial-auto-var-init=zero` and `-Werror=format-nonliteral` — placed before
 //!   the user's flags so that a build can still override them.
 //! - `-mllvm -confpass-*` options are rewritten to `-Xclang -mllvm -Xclang -confpass-*`: they
@@ -102,6 +103,7 @@ pub fn clang_args(args: &[OsString], paths: &Paths) -> Vec<OsString> {
     let mut out: Vec<OsString> = vec![
         joined("-fpass-plugin=", &paths.plugin),
         "-Rpass=confpass".into(),
+        "-Rpass-analysis=confpass".into(),
         "-isystem".into(),
         paths.include.clone().into_os_string(),
         "-ftrivial-auto-var-init=zero".into(),
@@ -152,7 +154,7 @@ mod tests {
         out.iter().map(|a| a.to_string_lossy().into_owned()).collect::<Vec<_>>().join(" ")
     }
 
-    const PRE: &str = "-fpass-plugin=/p/libconfpass.so -Rpass=confpass -isystem /inc \
+    const PRE: &str = "-fpass-plugin=/p/libconfpass.so -Rpass=confpass -Rpass-analysis=confpass -isystem /inc \
                        -ftrivial-auto-var-init=zero -Werror=format-nonliteral";
 
     #[test]

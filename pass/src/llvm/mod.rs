@@ -13,9 +13,9 @@ use std::fmt;
 use std::marker::PhantomData;
 
 use llvm_sys::core as llc;
-use llvm_sys::prelude::{LLVMModuleRef, LLVMTypeRef, LLVMValueRef};
+use llvm_sys::prelude::{LLVMBasicBlockRef, LLVMModuleRef, LLVMTypeRef, LLVMValueRef};
 pub use llvm_sys::LLVMOpcode as Opcode;
-use llvm_sys::LLVMTypeKind;
+use llvm_sys::{LLVMLinkage, LLVMTypeKind};
 
 pub use shim::{BorrowedModule, FlagMerge, Severity};
 
@@ -25,6 +25,52 @@ pub use shim::{BorrowedModule, FlagMerge, Severity};
 pub struct Value<'m> {
     raw: LLVMValueRef,
     _module: PhantomData<&'m ()>,
+}
+
+/// A basic block of a function of a module that lives for `'m`.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Block<'m> {
+    raw: LLVMBasicBlockRef,
+    _module: PhantomData<&'m ()>,
+}
+
+impl fmt::Debug for Block<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "block@{:p}", self.raw)
+    }
+}
+
+impl<'m> Block<'m> {
+    fn wrap(raw: LLVMBasicBlockRef) -> Option<Self> {
+        (!raw.is_null()).then_some(Block { raw, _module: PhantomData })
+    }
+
+    /// The instructions of the block, in order.
+    pub fn instructions(self) -> impl Iterator<Item = Value<'m>> {
+        // SAFETY: live block; iteration follows LLVM's list, which is not mutated meanwhile.
+        let mut inst = unsafe { llc::LLVMGetFirstInstruction(self.raw) };
+        std::iter::from_fn(move || {
+            let cur = Value::wrap(inst)?;
+            // SAFETY: `inst` is an instruction of the live block.
+            inst = unsafe { llc::LLVMGetNextInstruction(inst) };
+            Some(cur)
+        })
+    }
+
+    pub fn terminator(self) -> Option<Value<'m>> {
+        // SAFETY: live block; null when the block has no terminator.
+        Value::wrap(unsafe { llc::LLVMGetBasicBlockTerminator(self.raw) })
+    }
+
+    /// The blocks the terminator can branch to.
+    pub fn successors(self) -> Vec<Block<'m>> {
+        let Some(t) = self.terminator() else { return Vec::new() };
+        // SAFETY: a terminator instruction; indices below its successor count.
+        unsafe {
+            let n = llc::LLVMGetNumSuccessors(t.raw);
+            (0..n).filter_map(|i| Block::wrap(llc::LLVMGetSuccessor(t.raw, i))).collect()
+        }
+    }
 }
 
 /// An LLVM type of a module's context.
@@ -157,6 +203,144 @@ impl<'m> Value<'m> {
         })
     }
 
+    /// The blocks of a function, entry first (empty for declarations and non-functions).
+    pub fn blocks(self) -> Vec<Block<'m>> {
+        let mut out = Vec::new();
+        if !self.is_function() {
+            return out;
+        }
+        // SAFETY: a live function; iteration follows LLVM's block list.
+        let mut b = unsafe { llc::LLVMGetFirstBasicBlock(self.raw) };
+        while let Some(block) = Block::wrap(b) {
+            out.push(block);
+            // SAFETY: `b` is a live block of the function.
+            b = unsafe { llc::LLVMGetNextBasicBlock(b) };
+        }
+        out
+    }
+
+    /// The block an instruction belongs to.
+    pub fn parent_block(self) -> Option<Block<'m>> {
+        // SAFETY: asked of instructions only.
+        self.is_instruction().then(|| Block::wrap(unsafe { llc::LLVMGetInstructionParent(self.raw) })).flatten()
+    }
+
+    /// The formal parameters of a function.
+    pub fn params(self) -> Vec<Value<'m>> {
+        if !self.is_function() {
+            return Vec::new();
+        }
+        // SAFETY: a function; indices below its parameter count.
+        unsafe {
+            let n = llc::LLVMCountParams(self.raw);
+            (0..n).filter_map(|i| Value::wrap(llc::LLVMGetParam(self.raw, i))).collect()
+        }
+    }
+
+    /// For a function: whether it takes variable arguments (`...`).
+    pub fn is_var_arg_function(self) -> bool {
+        // SAFETY: a function's value type is its function type.
+        self.is_function() && unsafe { llc::LLVMIsFunctionVarArg(llc::LLVMGlobalGetValueType(self.raw)) } != 0
+    }
+
+    /// For a function: visible only in this module (`static`).
+    pub fn is_internal(self) -> bool {
+        // SAFETY: asked of functions only.
+        self.is_function()
+            && matches!(
+                unsafe { llc::LLVMGetLinkage(self.raw) },
+                LLVMLinkage::LLVMInternalLinkage | LLVMLinkage::LLVMPrivateLinkage
+            )
+    }
+
+    /// For a function: whether it is an LLVM intrinsic (`llvm.memcpy.…`).
+    pub fn is_intrinsic(self) -> bool {
+        // SAFETY: asked of functions only.
+        self.is_function() && unsafe { llc::LLVMGetIntrinsicID(self.raw) } != 0
+    }
+
+    /// The arguments of a call or invoke (without the callee).
+    pub fn call_args(self) -> Vec<Value<'m>> {
+        if self.called_value().is_none() {
+            return Vec::new();
+        }
+        // SAFETY: a call-like instruction; indices below its argument count.
+        unsafe {
+            let n = llc::LLVMGetNumArgOperands(self.raw);
+            (0..n).filter_map(|i| Value::wrap(llc::LLVMGetOperand(self.raw, i))).collect()
+        }
+    }
+
+    /// The number of fixed (non-variadic) parameters of the function type a call uses, and
+    /// whether that type is variadic.
+    pub fn call_signature(self) -> Option<(usize, bool)> {
+        self.called_value()?;
+        // SAFETY: a call-like instruction has a function type.
+        unsafe {
+            let fty = llc::LLVMGetCalledFunctionType(self.raw);
+            Some((llc::LLVMCountParamTypes(fty) as usize, llc::LLVMIsFunctionVarArg(fty) != 0))
+        }
+    }
+
+    /// Incoming values and blocks of a phi.
+    pub fn incoming(self) -> Vec<(Value<'m>, Block<'m>)> {
+        if self.opcode() != Some(Opcode::LLVMPHI) {
+            return Vec::new();
+        }
+        // SAFETY: a phi; indices below its incoming count.
+        unsafe {
+            let n = llc::LLVMCountIncoming(self.raw);
+            (0..n)
+                .filter_map(|i| {
+                    Some((Value::wrap(llc::LLVMGetIncomingValue(self.raw, i))?, Block::wrap(llc::LLVMGetIncomingBlock(self.raw, i))?))
+                })
+                .collect()
+        }
+    }
+
+    /// The value a terminator branches on: `br i1 %c`, `switch %v`, `indirectbr %addr`.
+    pub fn branch_condition(self) -> Option<Value<'m>> {
+        match self.opcode()? {
+            // SAFETY: a branch; the condition is asked only of conditional ones.
+            Opcode::LLVMBr => unsafe {
+                (llc::LLVMIsConditional(self.raw) != 0).then(|| Value::wrap(llc::LLVMGetCondition(self.raw))).flatten()
+            },
+            Opcode::LLVMSwitch | Opcode::LLVMIndirectBr => self.operands().next(),
+            _ => None,
+        }
+    }
+
+    /// The value of an integer constant.
+    pub fn const_int(self) -> Option<i64> {
+        // SAFETY: valid value; the value is asked of integer constants only.
+        unsafe { (!llc::LLVMIsAConstantInt(self.raw).is_null()).then(|| llc::LLVMConstIntGetSExtValue(self.raw)) }
+    }
+
+    /// The text of a constant C string, or of the initialiser of a global holding one.
+    pub fn const_string(self) -> Option<String> {
+        let c = if self.is_global_variable() { self.initializer()? } else { self };
+        // SAFETY: valid value; the text is asked of constant strings only.
+        unsafe {
+            if llc::LLVMIsAConstantDataSequential(c.raw).is_null() || llc::LLVMIsConstantString(c.raw) == 0 {
+                return None;
+            }
+            let mut len = 0usize;
+            let ptr = llc::LLVMGetAsString(c.raw, &mut len);
+            Some(to_string(ptr, len).trim_end_matches('\0').to_string())
+        }
+    }
+
+    /// The source line and column of an instruction (or a function's or global's declaration
+    /// line), when the module has locations.
+    pub fn debug_loc(self) -> Option<(u32, u32)> {
+        if !(self.is_instruction() || self.is_function() || self.is_global_variable()) {
+            return None; // LLVM answers only for these three
+        }
+        // SAFETY: an instruction, function or global; LLVM returns 0 when there is no location.
+        let (line, col) = unsafe { (llc::LLVMGetDebugLocLine(self.raw), llc::LLVMGetDebugLocColumn(self.raw)) };
+        (line != 0).then_some((line, col))
+    }
+
     /// The callee operand of a call or invoke (a function, or any pointer for indirect calls).
     pub fn called_value(self) -> Option<Value<'m>> {
         match self.opcode()? {
@@ -245,6 +429,13 @@ impl<'m> ModuleView<'m> {
             g = unsafe { llc::LLVMGetNextGlobal(g) };
             Some(cur)
         })
+    }
+
+    /// The global variable with this name.
+    pub fn global(&self, name: &str) -> Option<Value<'m>> {
+        let name = std::ffi::CString::new(name).ok()?;
+        // SAFETY: live module; null when absent.
+        Value::wrap(unsafe { llvm_sys::core::LLVMGetNamedGlobal(self.raw, name.as_ptr()) })
     }
 
     /// The source file name the module was compiled from (`hello.c`).

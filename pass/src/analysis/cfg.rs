@@ -1,0 +1,173 @@
+//! Control dependence, for implicit flows.
+//!
+//! Block `B` is control dependent on block `X` when `X`'s branch decides whether `B` runs:
+//! one successor of `X` always leads to `B`, another may avoid it. Computed the classic way
+//! (Ferrante, Ottenstein, Warren): post-dominators by the Cooper–Harvey–Kennedy iteration
+//! on the reversed CFG, then, for each edge `X → Y` where `Y` does not post-dominate `X`, every
+//! block from `Y` up the post-dominator tree to `ipdom(X)` (excluded) depends on `X`.
+//!
+//! A virtual exit follows every block without successors; blocks that cannot reach it
+//! (infinite loops) get a virtual edge to it too, so every block has a post-dominator.
+//! Knows nothing about LLVM: blocks are indices, the entry is 0.
+
+/// `deps[b]` = the blocks whose branch decides whether block `b` runs.
+pub fn control_dependence(succs: &[Vec<usize>]) -> Vec<Vec<usize>> {
+    let n = succs.len();
+    let exit = n;
+    // Reversed graph: rsuccs[v] = original predecessors of v (the exit's are its feeders).
+    let mut to_exit: Vec<bool> = succs.iter().map(Vec::is_empty).collect();
+    let mut preds = vec![Vec::new(); n + 1];
+    for (x, ys) in succs.iter().enumerate() {
+        for &y in ys {
+            preds[y].push(x);
+        }
+    }
+    // Blocks that cannot reach the exit get a virtual edge to it.
+    let reaches = |to_exit: &[bool]| {
+        let mut seen = vec![false; n];
+        let mut stack: Vec<usize> = (0..n).filter(|&b| to_exit[b]).collect();
+        for &b in &stack {
+            seen[b] = true;
+        }
+        while let Some(b) = stack.pop() {
+            for &p in &preds[b] {
+                if !seen[p] {
+                    seen[p] = true;
+                    stack.push(p);
+                }
+            }
+        }
+        seen
+    };
+    let seen = reaches(&to_exit);
+    for b in 0..n {
+        if !seen[b] {
+            to_exit[b] = true;
+        }
+    }
+    preds[exit] = (0..n).filter(|&b| to_exit[b]).collect();
+    // Successors in the reversed graph are original predecessors; the exit is the root.
+    let rsucc = |v: usize| -> &[usize] { &preds[v] };
+    let orig_succ = |v: usize| -> Vec<usize> {
+        let mut s = succs[v].clone();
+        if to_exit[v] {
+            s.push(exit);
+        }
+        s
+    };
+
+    // Postorder of the reversed graph from the exit.
+    let mut post = Vec::with_capacity(n + 1);
+    let mut visited = vec![false; n + 1];
+    let mut stack = vec![(exit, 0usize)];
+    visited[exit] = true;
+    while let Some((v, i)) = stack.pop() {
+        if let Some(&w) = rsucc(v).get(i) {
+            stack.push((v, i + 1));
+            if !visited[w] {
+                visited[w] = true;
+                stack.push((w, 0));
+            }
+        } else {
+            post.push(v);
+        }
+    }
+    let mut order = vec![usize::MAX; n + 1];
+    for (i, &v) in post.iter().enumerate() {
+        order[v] = i;
+    }
+
+    // Cooper–Harvey–Kennedy: ipdom[v] over the reversed graph.
+    let mut ipdom = vec![usize::MAX; n + 1];
+    ipdom[exit] = exit;
+    let intersect = |ipdom: &[usize], mut a: usize, mut b: usize| {
+        while a != b {
+            while order[a] < order[b] {
+                a = ipdom[a];
+            }
+            while order[b] < order[a] {
+                b = ipdom[b];
+            }
+        }
+        a
+    };
+    let mut changed = true;
+    while changed {
+        changed = false;
+        for &v in post.iter().rev().filter(|&&v| v != exit) {
+            let mut new = usize::MAX;
+            for p in orig_succ(v) {
+                if ipdom[p] == usize::MAX {
+                    continue;
+                }
+                new = if new == usize::MAX { p } else { intersect(&ipdom, p, new) };
+            }
+            if new != usize::MAX && ipdom[v] != new {
+                ipdom[v] = new;
+                changed = true;
+            }
+        }
+    }
+
+    let mut deps = vec![Vec::new(); n];
+    for (x, ys) in succs.iter().enumerate() {
+        if ys.len() < 2 {
+            continue;
+        }
+        for &y in ys {
+            let mut runner = y;
+            while runner != ipdom[x] && runner != exit && runner != usize::MAX {
+                if !deps[runner].contains(&x) {
+                    deps[runner].push(x);
+                }
+                runner = ipdom[runner];
+            }
+        }
+    }
+    deps
+}
+
+#[cfg(test)]
+mod tests {
+    use super::control_dependence;
+
+    #[test]
+    fn if_then_else() {
+        // 0: if → 1 | 2; 1 → 3; 2 → 3; 3: exit
+        let deps = control_dependence(&[vec![1, 2], vec![3], vec![3], vec![]]);
+        assert_eq!(deps, vec![vec![], vec![0], vec![0], vec![]]);
+    }
+
+    #[test]
+    fn loop_body_depends_on_header() {
+        // 0 → 1; 1: header → 2 | 3; 2: body → 1; 3: exit
+        let deps = control_dependence(&[vec![1], vec![2, 3], vec![1], vec![]]);
+        assert_eq!(deps[2], vec![1]);
+        assert_eq!(deps[1], vec![1], "the header runs again depending on itself");
+        assert!(deps[3].is_empty() && deps[0].is_empty());
+    }
+
+    #[test]
+    fn early_return_makes_the_rest_dependent() {
+        // 0: if → 1 (return) | 2; 2 → 3: return
+        let deps = control_dependence(&[vec![1, 2], vec![], vec![3], vec![]]);
+        assert_eq!(deps, vec![vec![], vec![0], vec![0], vec![0]]);
+    }
+
+    #[test]
+    fn infinite_loop_does_not_break_the_analysis() {
+        // 0: if → 1 | 2; 1 → 1 (forever); 2: exit
+        let deps = control_dependence(&[vec![1, 2], vec![1], vec![]]);
+        assert_eq!(deps[1], vec![0]);
+        assert_eq!(deps[2], vec![0]);
+    }
+
+    #[test]
+    fn nested_branches() {
+        // 0: if a → 1 | 4; 1: if b → 2 | 3; 2 → 3; 3 → 4; 4 exit
+        let deps = control_dependence(&[vec![1, 4], vec![2, 3], vec![3], vec![4], vec![]]);
+        assert_eq!(deps[2], vec![1]);
+        assert_eq!(deps[1], vec![0]);
+        assert_eq!(deps[3], vec![0]);
+    }
+}
