@@ -24,6 +24,19 @@
  * implicitly is a compile error; explicit casts are rejected by confpass. */
 #define private __attribute__((address_space(1)))
 
+/* Scalar signatures. Scalars cannot carry `private` in C, so a function whose other
+ * translation units must know that it returns private data, or takes private scalars, says
+ * so on its prototype (in a header, so that every caller sees it):
+ *
+ *   CONF_RETURNS_PRIVATE int secret_digit(int i);
+ *   CONF_PRIVATE_ARGS(2) void mix(private char *out, int secret);   positions count from 1
+ *
+ * A `static` function needs neither: confpass infers its signature from its callers. The
+ * macros become `annotate` attributes that clang records in the module
+ * (`llvm.global.annotations`) of every file that defines or calls the function. */
+#define CONF_RETURNS_PRIVATE __attribute__((annotate("confpass.returns_private")))
+#define CONF_PRIVATE_ARGS(...) __attribute__((annotate("confpass.private_args", __VA_ARGS__)))
+
 /* Exit status of a program stopped by a confpass run-time violation (a guard or a CFI check
  * that fired). The runtime prints one line starting with "confpass: violation:" first. */
 #define CONFPASS_VIOLATION_EXIT 86

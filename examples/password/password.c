@@ -29,8 +29,10 @@ int main(int argc, char **argv) {
     int ok = conf_declassify_int(matches(stored_password, guess));
     puts(ok ? "access granted" : "access denied");
 #ifdef DEMO_LEAK
-    /* A leak: the password itself to stdout. confpass rejects this line. */
-    puts((const char *)stored_password);
+    /* A leak: a "hint" that gives away the first letter of the password. confpass rejects
+     * the printf and shows how the letter got there. */
+    char first = stored_password[0];
+    printf("hint: it starts with '%c'\n", first);
 #endif
     return ok ? 0 : 1;
 }

@@ -67,6 +67,15 @@ cl::opt<bool> OptAudit("confpass-audit",
                        cl::desc("Report every declassification site as a remark"),
                        cl::init(false), cl::cat(Category));
 
+// Extra policy files (the built-in libc policy always applies first).
+cl::list<std::string> OptPolicy("confpass-policy", cl::desc("Add a policy file of taint rules for external functions"),
+                                cl::value_desc("file"), cl::cat(Category));
+
+// Empty: no SARIF unless asked for (CI tools ask).
+cl::opt<std::string> OptSarif("confpass-sarif",
+                              cl::desc("Write findings and declassifications as SARIF 2.1.0 to this file (or, for a directory, to DIR/<source>.sarif)"),
+                              cl::value_desc("file"), cl::init(""), cl::cat(Category));
+
 // Hidden, for the test suite: proves that a Rust panic becomes a clang error.
 cl::opt<bool> OptDebugPanic("confpass-debug-panic", cl::Hidden, cl::init(false),
                             cl::desc("Panic inside the pass (tests only)"));
@@ -87,6 +96,18 @@ extern "C" void confpass_shim_options(ConfpassRawOptions *out) {
   out->stats = OptStats ? 1 : 0;
   out->audit = OptAudit ? 1 : 0;
   out->debug_panic = OptDebugPanic ? 1 : 0;
+}
+
+extern "C" size_t confpass_shim_policy_count() { return OptPolicy.size(); }
+
+extern "C" const char *confpass_shim_policy_file(size_t i, size_t *len) {
+  *len = OptPolicy[i].size();
+  return OptPolicy[i].data();
+}
+
+extern "C" const char *confpass_shim_sarif(size_t *len) {
+  *len = OptSarif.getValue().size();
+  return OptSarif.getValue().data();
 }
 
 /// The size of the plugin-info struct as this LLVM's header lays it out; Rust compares it with

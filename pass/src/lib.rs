@@ -12,6 +12,7 @@ pub mod instrument;
 pub mod llvm;
 pub mod options;
 pub mod pipeline;
+pub mod sarif;
 pub mod stats;
 
 use std::cell::RefCell;

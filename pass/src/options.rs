@@ -76,7 +76,7 @@ impl FlowPolicy {
 }
 
 /// All options of one run of the pass.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Options {
     pub mode: Mode,
     pub implicit_flows: FlowPolicy,
@@ -84,6 +84,10 @@ pub struct Options {
     pub audit: bool,
     /// Hidden: panic inside the pass, to test that clang survives it.
     pub debug_panic: bool,
+    /// Extra policy files (`-confpass-policy`), after the built-in one.
+    pub policy_files: Vec<String>,
+    /// Where to write SARIF (`-confpass-sarif`): a file, or a directory for `<source>.sarif`.
+    pub sarif: Option<String>,
 }
 
 impl Default for Options {
@@ -94,6 +98,8 @@ impl Default for Options {
             stats: false,
             audit: false,
             debug_panic: false,
+            policy_files: Vec::new(),
+            sarif: None,
         }
     }
 }

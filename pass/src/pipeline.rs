@@ -18,10 +18,11 @@ use std::fmt;
 
 use crate::analysis::policy::Policy;
 use crate::analysis::{annotations, casts, census::census, taint};
-use crate::diag::{Diagnostic, Level};
+use crate::diag::{Code, Diagnostic, Level};
+use crate::sarif;
 use crate::instrument;
 use crate::llvm::{BorrowedModule, FlagMerge, ModuleView, Severity, Value};
-use crate::llvm::shim::raw_options;
+use crate::llvm::shim::{policy_files, raw_options, sarif_file};
 use crate::options::{flag, FlowPolicy, Mode, Options};
 use crate::stats::Stats;
 
@@ -97,6 +98,8 @@ fn options(module: &BorrowedModule<'_>, phase: Phase) -> Options {
         stats: raw.stats != 0,
         audit: raw.audit != 0,
         debug_panic: raw.debug_panic != 0,
+        policy_files: policy_files(),
+        sarif: sarif_file(),
     };
     if phase.is_link_time() {
         if let Some(mode) = module.flag_u64(flag::MODE) {
@@ -140,19 +143,70 @@ fn check(module: &BorrowedModule<'_>, view: &ModuleView<'_>, opts: &Options, sta
     }
     census(view, stats);
     let mut diags = Vec::new();
+    let policy = load_policy(opts, &mut diags);
     let sigs = annotations::read(view, &mut diags);
     diags.extend(casts::check(view));
-    let policy = Policy::builtin();
     let findings = taint::analyze(view, &sigs, &policy, opts.implicit_flows, stats);
     diags.extend(findings.diags);
     report(module, &diags, stats);
-    if opts.audit {
-        for &call in &findings.declassifications {
+    for &call in &findings.declassifications {
+        if opts.audit {
             let callee = call.called_value().map(|c| c.name()).unwrap_or_default();
-            module.remark(call, "declassify", &format!("declassification: {callee} releases private data here"));
+            module.remark(call, "declassify", &format!("declassification: '{callee}' releases private data here"));
         }
     }
+    if let Some(target) = &opts.sarif {
+        write_sarif(module, view, target, &diags, &findings.declassifications);
+    }
     true
+}
+
+/// The built-in policy plus the user's files; unreadable or malformed files are errors.
+fn load_policy<'m>(opts: &Options, diags: &mut Vec<Diagnostic<Value<'m>>>) -> Policy {
+    let mut policy = Policy::builtin();
+    for file in &opts.policy_files {
+        let result = std::fs::read_to_string(file)
+            .map_err(|e| format!("cannot read policy file {file}: {e}"))
+            .and_then(|text| policy.extend(file, &text).map_err(|e| format!("malformed policy: {e}")));
+        if let Err(message) = result {
+            diags.push(Diagnostic::error(Code::BadPolicy, None, message));
+        }
+    }
+    policy
+}
+
+fn position(v: Value<'_>) -> Option<sarif::Position> {
+    let (line, column) = v.debug_loc()?;
+    Some(sarif::Position { file: v.debug_file()?, line, column })
+}
+
+/// Writes the SARIF log; a directory target gets `<source stem>.sarif` inside it.
+fn write_sarif(module: &BorrowedModule<'_>, view: &ModuleView<'_>, target: &str, diags: &[Diagnostic<Value<'_>>], declassified: &[Value<'_>]) {
+    let mut records: Vec<sarif::Record> = diags
+        .iter()
+        .map(|d| {
+            let mut r = sarif::Record::finding(d.code, d.level, d.message.clone(), d.at.and_then(position));
+            r.related = d.notes.iter().map(|n| (n.at.and_then(position), n.message.clone())).collect();
+            r
+        })
+        .collect();
+    records.extend(declassified.iter().map(|&call| sarif::Record {
+        rule: "declassification".into(),
+        level: "note",
+        message: format!("'{}' releases private data", call.called_value().map(|c| c.name()).unwrap_or_default()),
+        at: position(call),
+        related: Vec::new(),
+    }));
+    let mut path = std::path::PathBuf::from(target);
+    if path.is_dir() {
+        let source = view.source_file_name();
+        let stem = std::path::Path::new(&source).file_stem().map_or("module".into(), |s| s.to_string_lossy().into_owned());
+        path = path.join(format!("{stem}.sarif"));
+    }
+    if let Err(e) = std::fs::write(&path, sarif::render(&records, env!("CARGO_PKG_VERSION"))) {
+        let message = format!("cannot write SARIF to {}: {e} [confpass:{}]", path.display(), Code::InternalError);
+        module.diagnose(None, Severity::Error, &message);
+    }
 }
 
 fn instrument_step(module: &BorrowedModule<'_>, view: &ModuleView<'_>, opts: &Options, stats: &mut Stats) -> bool {

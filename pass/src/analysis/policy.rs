@@ -46,12 +46,19 @@ impl Rule {
         self.flows.iter().any(|(from, _)| *from == Term::Mem(i))
     }
 
-    /// The arguments whose memory the function writes.
-    pub fn written(&self) -> impl Iterator<Item = usize> + '_ {
-        self.flows.iter().filter_map(|(_, to)| match to {
-            Term::Mem(i) => Some(*i),
-            _ => None,
-        })
+    /// The arguments whose memory the function writes, each once, in order.
+    pub fn written(&self) -> Vec<usize> {
+        let mut out: Vec<usize> = self
+            .flows
+            .iter()
+            .filter_map(|(_, to)| match to {
+                Term::Mem(i) => Some(*i),
+                _ => None,
+            })
+            .collect();
+        out.sort_unstable();
+        out.dedup();
+        out
     }
 }
 
@@ -159,7 +166,7 @@ mod tests {
         assert!(p.get("strchr").is_some_and(|r| r.flows.is_empty()), "strchr is public-only");
         let memcpy = p.get("memcpy").unwrap();
         assert!(memcpy.reads_mem(1) && !memcpy.reads_mem(0));
-        assert_eq!(memcpy.written().collect::<Vec<_>>(), [0]);
+        assert_eq!(memcpy.written(), [0]);
     }
 
     #[test]

@@ -354,8 +354,7 @@ impl<'m> Analysis<'m, '_> {
             if rule.flows.is_empty() {
                 return true;
             }
-            let written: Vec<usize> = rule.written().collect();
-            return written.into_iter().any(|i| args.get(i).is_some_and(|a| self.target(*a) == Target::Public));
+            return rule.written().into_iter().any(|i| args.get(i).is_some_and(|a| self.target(*a) == Target::Public));
         }
         callee.is_declaration()
     }

@@ -341,6 +341,18 @@ impl<'m> Value<'m> {
         (line != 0).then_some((line, col))
     }
 
+    /// The source file of an instruction's location (as the compiler was given it).
+    pub fn debug_file(self) -> Option<String> {
+        if !(self.is_instruction() || self.is_function() || self.is_global_variable()) {
+            return None;
+        }
+        let mut len = 0u32;
+        // SAFETY: an instruction, function or global; LLVM writes the length (null when none).
+        let ptr = unsafe { llc::LLVMGetDebugLocFilename(self.raw, &mut len) };
+        let name = to_string(ptr, len as usize);
+        (!name.is_empty()).then_some(name)
+    }
+
     /// The callee operand of a call or invoke (a function, or any pointer for indirect calls).
     pub fn called_value(self) -> Option<Value<'m>> {
         match self.opcode()? {

@@ -35,6 +35,9 @@ pub enum Severity {
 extern "C" {
     fn confpass_shim_options(out: *mut RawOptions);
     fn confpass_shim_plugin_info_size() -> usize;
+    fn confpass_shim_policy_count() -> usize;
+    fn confpass_shim_policy_file(i: usize, len: *mut usize) -> *const c_char;
+    fn confpass_shim_sarif(len: *mut usize) -> *const c_char;
     fn confpass_shim_plugin_api_version() -> u32;
     fn confpass_shim_diagnose(
         module: LLVMModuleRef,
@@ -65,6 +68,32 @@ pub fn raw_options() -> RawOptions {
     // SAFETY: the shim writes every field of the struct it is given.
     unsafe { confpass_shim_options(&mut raw) };
     raw
+}
+
+fn shim_string(ptr: *const c_char, len: usize) -> String {
+    // SAFETY: the shim returns a pointer to `len` bytes of a live std::string.
+    let bytes = unsafe { std::slice::from_raw_parts(ptr.cast::<u8>(), len) };
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// The files given with `-confpass-policy`, in order.
+pub fn policy_files() -> Vec<String> {
+    // SAFETY: indices below the count the shim reports.
+    (0..unsafe { confpass_shim_policy_count() })
+        .map(|i| {
+            let mut len = 0;
+            let ptr = unsafe { confpass_shim_policy_file(i, &mut len) };
+            shim_string(ptr, len)
+        })
+        .collect()
+}
+
+/// The file given with `-confpass-sarif`, if any.
+pub fn sarif_file() -> Option<String> {
+    let mut len = 0;
+    // SAFETY: the shim writes the length of a live std::string.
+    let ptr = unsafe { confpass_shim_sarif(&mut len) };
+    Some(shim_string(ptr, len)).filter(|s| !s.is_empty())
 }
 
 /// Checks the Rust mirror of the plugin ABI against the shim's (the headers it was built with).
