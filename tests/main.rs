@@ -8,9 +8,11 @@
 //!   lines (`//~ ERROR code`), plus a snapshot of clang's stderr.
 //! - [`run`]: `tests/run/*.c`, compiled with confcc and executed; output and exit status are
 //!   checked against directives in the file.
+//! - [`xtu`]: scalar signatures across translation units, compiled separately and with LTO.
 
 mod support;
 
 mod cli;
 mod run;
 mod ui;
+mod xtu;
