@@ -27,8 +27,15 @@ enum Reason<L> {
 }
 
 #[derive(Debug, Clone)]
+struct Edge<L> {
+    to: NodeId,
+    label: Option<L>,
+    implicit: bool,
+}
+
+#[derive(Debug, Clone)]
 pub struct Graph<L> {
-    edges: Vec<Vec<(NodeId, Option<L>)>>,
+    edges: Vec<Vec<Edge<L>>>,
     facts: Vec<(NodeId, L)>,
 }
 
@@ -55,7 +62,14 @@ impl<L: Clone> Graph<L> {
     /// `from ⇒ to`, with an optional label explaining the step.
     pub fn flow(&mut self, from: NodeId, to: NodeId, label: Option<L>) {
         if from != to {
-            self.edges[from.0 as usize].push((to, label));
+            self.edges[from.0 as usize].push(Edge { to, label, implicit: false });
+        }
+    }
+
+    /// `from ⇒ to` through control dependence (a branch decides it).
+    pub fn implicit_flow(&mut self, from: NodeId, to: NodeId, label: Option<L>) {
+        if from != to {
+            self.edges[from.0 as usize].push(Edge { to, label, implicit: true });
         }
     }
 
@@ -68,8 +82,8 @@ impl<L: Clone> Graph<L> {
         self.edges.iter().map(Vec::len).sum()
     }
 
-    /// Computes the least solution.
-    pub fn solve(&self) -> Solution<L> {
+    /// Computes the least solution, over explicit flows only or over all flows.
+    pub fn solve(&self, with_implicit: bool) -> Solution<L> {
         let mut reason: Vec<Option<Reason<L>>> = vec![None; self.edges.len()];
         let mut queue = VecDeque::new();
         for (n, label) in &self.facts {
@@ -79,10 +93,10 @@ impl<L: Clone> Graph<L> {
             }
         }
         while let Some(n) = queue.pop_front() {
-            for (to, label) in &self.edges[n.0 as usize] {
-                if reason[to.0 as usize].is_none() {
-                    reason[to.0 as usize] = Some(Reason::Edge(n, label.clone()));
-                    queue.push_back(*to);
+            for e in &self.edges[n.0 as usize] {
+                if (with_implicit || !e.implicit) && reason[e.to.0 as usize].is_none() {
+                    reason[e.to.0 as usize] = Some(Reason::Edge(n, e.label.clone()));
+                    queue.push_back(e.to);
                 }
             }
         }
@@ -129,6 +143,17 @@ mod tests {
     use super::*;
 
     #[test]
+    fn implicit_edges_count_only_when_asked() {
+        let mut g: Graph<&str> = Graph::default();
+        let (c, pc, m) = (g.node(), g.node(), g.node());
+        g.implicit_flow(c, pc, Some("branch"));
+        g.flow(pc, m, Some("store"));
+        g.private(c, "secret");
+        assert!(!g.solve(false).is_private(m));
+        assert_eq!(g.solve(true).path(m), ["secret", "branch", "store"]);
+    }
+
+    #[test]
     fn reachability_is_the_least_solution() {
         let mut g: Graph<&str> = Graph::default();
         let (a, b, c, d) = (g.node(), g.node(), g.node(), g.node());
@@ -136,7 +161,7 @@ mod tests {
         g.flow(b, c, None);
         g.flow(d, a, Some("d→a"));
         g.private(a, "key");
-        let s = g.solve();
+        let s = g.solve(true);
         assert!(s.is_private(a) && s.is_private(b) && s.is_private(c));
         assert!(!s.is_private(d), "flows are one-way");
         assert_eq!(s.path(c), ["key", "a→b"]);
@@ -152,7 +177,7 @@ mod tests {
         }
         g.flow(n[0], n[3], Some(99));
         g.private(n[0], 100);
-        let s = g.solve();
+        let s = g.solve(true);
         assert!(n.iter().all(|x| s.is_private(*x)));
         assert_eq!(s.path(n[4]), [100, 99, 3]);
     }

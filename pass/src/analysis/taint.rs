@@ -89,7 +89,6 @@ struct Check<'m> {
     code: Code,
     at: Value<'m>,
     message: String,
-    implicit: bool,
     extra_note: Option<(Value<'m>, String)>,
 }
 
@@ -235,11 +234,7 @@ impl<'m> Analysis<'m, '_> {
     }
 
     fn check(&mut self, node: NodeId, code: Code, at: Value<'m>, message: impl Into<String>) {
-        let implicit = code == Code::ImplicitFlow;
-        if implicit && self.flows == FlowPolicy::Allow {
-            return;
-        }
-        self.checks.push(Check { node, code, at, message: message.into(), implicit, extra_note: None });
+        self.checks.push(Check { node, code, at, message: message.into(), extra_note: None });
     }
 
     fn signature(&self, f: Value<'m>) -> Signature {
@@ -407,9 +402,7 @@ impl<'m> Analysis<'m, '_> {
                     self.g.flow(s, m, Some(Step { at, why: Why::Stored }));
                 }
                 self.g.flow(addr, m, Some(Step { at, why: Why::Stored }));
-                if self.flows != FlowPolicy::Allow {
-                    self.g.flow(pc, m, Some(Step { at, why: Why::Stored }));
-                }
+                self.g.implicit_flow(pc, m, Some(Step { at, why: Why::Stored }));
             }
             Target::Public => {
                 let escape = Self::base_local(p).and_then(|a| self.escaped.get(&a).copied());
@@ -602,18 +595,16 @@ impl<'m> Analysis<'m, '_> {
                 self.g.private(n, Step { at: f, why: Why::PrivateParam(i) });
             }
         }
-        if self.flows != FlowPolicy::Allow {
-            for (bi, deps) in control_dependence(&succs).into_iter().enumerate() {
-                let pc = self.pc(blocks[bi]);
-                for x in deps {
-                    let term = blocks[x].terminator().expect("a branching block has a terminator");
-                    if let Some(c) = term.branch_condition() {
-                        let cn = self.v(c);
-                        self.g.flow(cn, pc, Some(Step { at: term, why: Why::Branch }));
-                    }
-                    let xpc = self.pc(blocks[x]);
-                    self.g.flow(xpc, pc, None);
+        for (bi, deps) in control_dependence(&succs).into_iter().enumerate() {
+            let pc = self.pc(blocks[bi]);
+            for x in deps {
+                let term = blocks[x].terminator().expect("a branching block has a terminator");
+                if let Some(c) = term.branch_condition() {
+                    let cn = self.v(c);
+                    self.g.implicit_flow(cn, pc, Some(Step { at: term, why: Why::Branch }));
                 }
+                let xpc = self.pc(blocks[x]);
+                self.g.implicit_flow(xpc, pc, None);
             }
         }
         let (private_addr, public_addr) = int_pointer_origins(f);
@@ -646,9 +637,7 @@ impl<'m> Analysis<'m, '_> {
                 } else if inferred {
                     let r = self.ret(f);
                     self.g.flow(vn, r, Some(Step { at: inst, why: Why::Returned }));
-                    if self.flows != FlowPolicy::Allow {
-                        self.g.flow(pc, r, Some(Step { at: inst, why: Why::Returned }));
-                    }
+                    self.g.implicit_flow(pc, r, Some(Step { at: inst, why: Why::Returned }));
                 } else {
                     let name = f.name();
                     self.check(vn, Code::PrivateReturn, inst, format!("private data returned from '{name}', whose return value is public"));
@@ -684,15 +673,11 @@ impl<'m> Analysis<'m, '_> {
                 for (v, pred) in inst.incoming() {
                     let n = self.v(v);
                     self.g.flow(n, r, None);
-                    if self.flows != FlowPolicy::Allow {
-                        let ppc = self.pc(pred);
-                        self.g.flow(ppc, r, None);
-                        if let Some(term) = pred.terminator() {
-                            if let Some(c) = term.branch_condition() {
-                                let cn = self.v(c);
-                                self.g.flow(cn, r, Some(Step { at: term, why: Why::Branch }));
-                            }
-                        }
+                    let ppc = self.pc(pred);
+                    self.g.implicit_flow(ppc, r, None);
+                    if let Some(c) = pred.terminator().and_then(|t| t.branch_condition().map(|c| (t, c))) {
+                        let cn = self.v(c.1);
+                        self.g.implicit_flow(cn, r, Some(Step { at: c.0, why: Why::Branch }));
                     }
                 }
             }
@@ -706,6 +691,12 @@ impl<'m> Analysis<'m, '_> {
                     let n = self.fact(inst, Why::ReadPrivate);
                     self.check(n, Code::PrivateToPublicCast, inst, "pointer to private memory converted to a public pointer through an integer");
                 }
+            }
+            Opcode::LLVMSelect => {
+                // The chosen value flows explicitly; the condition decides which (implicitly).
+                self.operands_flow(inst, &ops[1..]);
+                let (r, c) = (self.v(inst), self.v(ops[0]));
+                self.g.implicit_flow(c, r, Some(Step { at: inst, why: Why::Branch }));
             }
             Opcode::LLVMAlloca | Opcode::LLVMFence => {}
             Opcode::LLVMResume
@@ -755,7 +746,6 @@ impl<'m> Analysis<'m, '_> {
             | Opcode::LLVMAddrSpaceCast
             | Opcode::LLVMICmp
             | Opcode::LLVMFCmp
-            | Opcode::LLVMSelect
             | Opcode::LLVMVAArg
             | Opcode::LLVMExtractElement
             | Opcode::LLVMInsertElement
@@ -844,6 +834,15 @@ pub fn analyze<'m>(
         declassifications: Vec::new(),
         diags: Vec::new(),
     };
+    for g in module.globals() {
+        if g.is_thread_local() && g.ty().pointer_address_space() == Some(PRIVATE_AS) {
+            a.diags.push(Diagnostic::error(
+                Code::Unsupported,
+                None,
+                format!("private thread-local variable '{}' is not supported: thread-local storage lives outside the private region", g.name()),
+            ));
+        }
+    }
     let defined: Vec<Value<'m>> = module.functions().filter(|f| !f.is_declaration()).collect();
     for &f in &defined {
         if f.is_internal() && !address_taken(f) && f.name() != "main" {
@@ -858,7 +857,8 @@ pub fn analyze<'m>(
     for &f in &defined {
         a.function(f);
     }
-    let solution = a.g.solve();
+    let explicit = a.g.solve(false);
+    let full = (a.flows != FlowPolicy::Allow).then(|| a.g.solve(true));
     stats.add("taint-nodes", a.g.len() as u64);
     stats.add("taint-edges", a.g.edge_count() as u64);
     stats.add("taint-checks", a.checks.len() as u64);
@@ -868,18 +868,30 @@ pub fn analyze<'m>(
     let mut seen = HashSet::new();
     let mut diags = std::mem::take(&mut a.diags);
     for c in &a.checks {
-        if !solution.is_private(c.node) {
-            continue;
-        }
+        // A flow that needs a branch to get there is an implicit flow, whatever its sink.
+        let (solution, implicit) = if explicit.is_private(c.node) {
+            (&explicit, false)
+        } else {
+            match &full {
+                Some(full) if full.is_private(c.node) => (full, true),
+                _ => continue,
+            }
+        };
+        let code = if implicit { Code::ImplicitFlow } else { c.code };
         // One report per source location and code (an instruction without location is its own).
-        let key = (c.at.debug_loc().map_or(c.at.raw() as usize, |(l, col)| ((l as usize) << 16) | col as usize), c.code);
+        let key = (c.at.debug_loc().map_or(c.at.raw() as usize, |(l, col)| ((l as usize) << 16) | col as usize), code);
         if !seen.insert(key) {
             continue;
         }
-        let mut d = if c.implicit && a.flows == FlowPolicy::Warn {
-            Diagnostic::warning(c.code, Some(c.at), c.message.clone())
+        let message = if implicit && c.code != Code::ImplicitFlow {
+            format!("public effect decided by private data: {}", c.message)
         } else {
-            Diagnostic::error(c.code, Some(c.at), c.message.clone())
+            c.message.clone()
+        };
+        let mut d = if implicit && a.flows == FlowPolicy::Warn {
+            Diagnostic::warning(code, Some(c.at), message)
+        } else {
+            Diagnostic::error(code, Some(c.at), message)
         };
         let mut steps = solution.path(c.node);
         steps.dedup_by(|x, y| x.at.debug_loc().is_some() && x.at.debug_loc() == y.at.debug_loc());

@@ -310,6 +310,12 @@ impl<'m> Value<'m> {
         }
     }
 
+    /// For a global variable: `thread_local`.
+    pub fn is_thread_local(self) -> bool {
+        // SAFETY: asked of global variables only.
+        self.is_global_variable() && unsafe { llc::LLVMIsThreadLocal(self.raw) } != 0
+    }
+
     /// The value of an integer constant.
     pub fn const_int(self) -> Option<i64> {
         // SAFETY: valid value; the value is asked of integer constants only.
