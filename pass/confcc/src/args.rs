@@ -1,10 +1,14 @@
 //! What confcc adds to a clang command line, decided from the user's arguments alone.
 //!
-//! - Always (unless the command only queries clang): the plugin, `-Rpass=confpass` (source
-//!   locations in diagnostics without `-g`), `-Rpass-analysis=confpass` (the notes that walk a
-//!   flow from its private source to the public sink), the annotations include directory, and the safe
-//!   defaults `-ftrivial-auto-var-init=zero` and `-Werror=format-nonliteral` — placed before
-//!   the user's flags so that a build can still override them.
+//! - Always (unless the command only queries clang): the plugin, the annotations include
+//!   directory, and the safe defaults `-ftrivial-auto-var-init=zero` and
+//!   `-Werror=format-nonliteral` — placed before the user's flags so that a build can still
+//!   override them.
+//! - Source locations: `-Rpass=confpass` (exact line and column without `-g`) and
+//!   `-Rpass-analysis=confpass` (the notes that walk a flow from its private source to the
+//!   public sink). Location tracking costs clang about 11% time and 20% memory (sqlite3, see
+//!   `cargo xtask analysis-cost`), so a compile first runs without it; only when confpass has
+//!   something to say is it run again with locations ([`Plan::located`]).
 //! - `-mllvm -confpass-*` options are rewritten to `-Xclang -mllvm -Xclang -confpass-*`: they
 //!   reach the compiler (where the plugin records them for LTO) and never the linker, since
 //!   lld rejects `-mllvm` options that belong to a plugin it has not loaded yet.
@@ -94,21 +98,45 @@ fn joined(prefix: &str, path: &std::path::Path) -> OsString {
     s
 }
 
-/// The full clang argument list for the user's `args`.
-pub fn clang_args(args: &[OsString], paths: &Paths) -> Vec<OsString> {
+/// The clang commands for one confcc invocation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Plan {
+    /// The command to run first.
+    pub first: Vec<OsString>,
+    /// When `first` runs without source locations: the same command with them, to run instead
+    /// when the first run reports a confpass diagnostic.
+    pub located: Option<Vec<OsString>>,
+}
+
+const LOCATIONS: [&str; 2] = ["-Rpass=confpass", "-Rpass-analysis=confpass"];
+
+/// The clang commands for the user's `args`.
+pub fn plan(args: &[OsString], paths: &Paths) -> Plan {
     let s = shape(args);
     if s.query || s.inputs == 0 {
-        return args.to_vec();
+        return Plan { first: args.to_vec(), located: None };
     }
-    let mut out: Vec<OsString> = vec![
-        joined("-fpass-plugin=", &paths.plugin),
-        "-Rpass=confpass".into(),
-        "-Rpass-analysis=confpass".into(),
+    let located = clang_args(args, paths, &s, true);
+    // A second run needs the inputs again (not stdin) and is pointless without compiling; the
+    // audit's remarks need locations on the first run.
+    let audit = args.iter().any(|a| a.to_string_lossy().starts_with("-confpass-audit"));
+    if s.sources == 0 || args.iter().any(|a| a == "-") || audit {
+        return Plan { first: located, located: None };
+    }
+    Plan { first: clang_args(args, paths, &s, false), located: Some(located) }
+}
+
+fn clang_args(args: &[OsString], paths: &Paths, s: &Shape, locations: bool) -> Vec<OsString> {
+    let mut out: Vec<OsString> = vec![joined("-fpass-plugin=", &paths.plugin)];
+    if locations {
+        out.extend(LOCATIONS.map(OsString::from));
+    }
+    out.extend([
         "-isystem".into(),
         paths.include.clone().into_os_string(),
         "-ftrivial-auto-var-init=zero".into(),
         "-Werror=format-nonliteral".into(),
-    ];
+    ]);
 
     let mut iter = args.iter().peekable();
     while let Some(arg) = iter.next() {
@@ -148,14 +176,35 @@ mod tests {
         Paths { plugin: "/p/libconfpass.so".into(), runtime: "/p/libconfrt.a".into(), include: "/inc".into() }
     }
 
+    fn join(v: &[OsString]) -> String {
+        v.iter().map(|a| a.to_string_lossy().into_owned()).collect::<Vec<_>>().join(" ")
+    }
+
+    /// The located command (what the user sees diagnostics from).
     fn run(args: &str) -> String {
         let v: Vec<OsString> = args.split_whitespace().map(OsString::from).collect();
-        let out = clang_args(&v, &paths());
-        out.iter().map(|a| a.to_string_lossy().into_owned()).collect::<Vec<_>>().join(" ")
+        let p = plan(&v, &paths());
+        join(p.located.as_ref().unwrap_or(&p.first))
     }
 
     const PRE: &str = "-fpass-plugin=/p/libconfpass.so -Rpass=confpass -Rpass-analysis=confpass -isystem /inc \
                        -ftrivial-auto-var-init=zero -Werror=format-nonliteral";
+
+    #[test]
+    fn compiles_run_first_without_locations() {
+        let v: Vec<OsString> = "-c a.c".split_whitespace().map(OsString::from).collect();
+        let p = plan(&v, &paths());
+        assert_eq!(
+            join(&p.first),
+            "-fpass-plugin=/p/libconfpass.so -isystem /inc -ftrivial-auto-var-init=zero -Werror=format-nonliteral -c a.c"
+        );
+        assert_eq!(join(p.located.as_ref().unwrap()), format!("{PRE} -c a.c"));
+        // Link-only lines, stdin and the audit: one run, with locations.
+        for single in ["a.o -o app", "-c -x c -", "-c a.c -mllvm -confpass-audit"] {
+            let v: Vec<OsString> = single.split_whitespace().map(OsString::from).collect();
+            assert_eq!(plan(&v, &paths()).located, None, "{single}");
+        }
+    }
 
     #[test]
     fn compile_only_gets_plugin_but_no_runtime() {

@@ -15,9 +15,10 @@
 mod args;
 
 use std::ffi::OsString;
-use std::os::unix::process::CommandExt;
+use std::io::{IsTerminal, Write};
+use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::path::{Path, PathBuf};
-use std::process::{Command, ExitCode};
+use std::process::{Command, ExitCode, Stdio};
 
 use clap::Parser;
 
@@ -105,12 +106,52 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let full = args::clang_args(&cli.args, &paths);
-    if verbose {
-        let shown: Vec<_> = full.iter().map(|a| a.to_string_lossy()).collect();
-        eprintln!("confcc: {} {}", clang().to_string_lossy(), shown.join(" "));
+    let plan = args::plan(&cli.args, &paths);
+    match plan.located {
+        None => exec(&plan.first, verbose),
+        Some(located) => run_then_locate(plan.first, &located, verbose),
     }
-    let err = Command::new(clang()).args(&full).exec();
+}
+
+fn show(args: &[OsString]) {
+    let shown: Vec<_> = args.iter().map(|a| a.to_string_lossy()).collect();
+    eprintln!("confcc: {} {}", clang().to_string_lossy(), shown.join(" "));
+}
+
+/// Replaces confcc by clang.
+fn exec(args: &[OsString], verbose: bool) -> ExitCode {
+    if verbose {
+        show(args);
+    }
+    let err = Command::new(clang()).args(args).exec();
     eprintln!("confcc: cannot run {}: {err}", clang().to_string_lossy());
     ExitCode::FAILURE
+}
+
+/// Compiles without location tracking; when confpass reports anything, compiles again with
+/// locations so that the report points at the exact source lines.
+fn run_then_locate(mut first: Vec<OsString>, located: &[OsString], verbose: bool) -> ExitCode {
+    // The first run's stderr is captured: keep clang's colours when the user sees a terminal.
+    let colour_set = first.iter().any(|a| a.to_string_lossy().contains("color-diagnostics") || a.to_string_lossy().starts_with("-fdiagnostics-color"));
+    if std::io::stderr().is_terminal() && !colour_set {
+        first.push("-fcolor-diagnostics".into());
+    }
+    if verbose {
+        show(&first);
+    }
+    let out = match Command::new(clang()).args(&first).stderr(Stdio::piped()).output() {
+        Ok(out) => out,
+        Err(e) => {
+            eprintln!("confcc: cannot run {}: {e}", clang().to_string_lossy());
+            return ExitCode::FAILURE;
+        }
+    };
+    if out.stderr.windows(b"[confpass:".len()).any(|w| w == b"[confpass:") {
+        return exec(located, verbose);
+    }
+    let _ = std::io::stderr().write_all(&out.stderr);
+    match out.status.code() {
+        Some(code) => ExitCode::from(u8::try_from(code).unwrap_or(1)),
+        None => ExitCode::from(128 + out.status.signal().map_or(0, |s| s as u8)),
+    }
 }
