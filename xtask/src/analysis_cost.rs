@@ -67,11 +67,7 @@ pub fn analysis_cost(args: &[String]) -> Result {
     let runs = parse_runs(args)?;
     setup()?;
     let confcc = release_dir().join("confcc");
-    for built in [confcc.clone(), release_dir().join("libconfpass.so")] {
-        if !built.is_file() {
-            return Err(format!("{} is missing: run `cargo xtask build` first", built.display()));
-        }
-    }
+    crate::build()?;
     let (crate_name, crate_version) = SQLITE_CRATE;
     let sqlite = sources::crate_sources(crate_name, crate_version)?.join("sqlite3");
     let source = sqlite.join("sqlite3.c");

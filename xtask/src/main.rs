@@ -27,7 +27,7 @@ const USAGE: &str = "usage: cargo xtask <setup|build|demo|test|analysis-cost>
           compile the sqlite3 amalgamation (fetched from crates.io into ~/.cache/confpass)
           with clang-22 -O2 and with confcc -O2 -confpass-mode=check-only, N pairs (default 5);
           print time and memory ratios, write spec-bench/results/analysis-cost.{json,md};
-          fails on any confpass finding. Uses the plugin as `build` left it.";
+          fails on any confpass finding.";
 
 fn main() -> ExitCode {
     let args: Vec<String> = env::args().skip(1).collect();
@@ -167,7 +167,7 @@ fn demo() -> Result {
         eprintln!("    (exit status {})", status.code().unwrap_or(-1));
     }
 
-    step("compiling the same program with a leak (-DDEMO_LEAK): confpass rejects it");
+    step("compiling the same program with a leak (-DDEMO_LEAK): confpass rejects it and shows the flow");
     let leak = Command::new(&confcc)
         .args(["-O2", "-DDEMO_LEAK", "-o"])
         .arg(out.join("password-leak"))

@@ -9,7 +9,8 @@
 //!
 //! One exception: a cast whose only users are pointer comparisons (`p == q` between a private
 //! and a public pointer makes clang insert one) moves no data and is allowed.
-//! Casts through integers (`ptrtoint`/`inttoptr`) are the taint analysis's business.
+//! Casts through integers in constant expressions are found here too; through instructions
+//! and locals they are the taint analysis's business (an address property that moves like data).
 
 use std::collections::HashSet;
 
@@ -36,15 +37,29 @@ fn only_compared(v: Value<'_>) -> bool {
     users.peek().is_some() && users.all(|u| u.opcode() == Some(Opcode::LLVMICmp))
 }
 
-/// Finds boundary-crossing `addrspacecast` constant expressions reachable from `c`.
+/// The address space of the pointer a constant integer expression was computed from
+/// (`ptrtoint (ptr addrspace(1) @key to i64)` and arithmetic on it).
+pub fn constant_address_origin(c: Value<'_>) -> Option<u32> {
+    match c.const_expr_opcode()? {
+        Opcode::LLVMPtrToInt | Opcode::LLVMPtrToAddr => c.operands().next()?.ty().pointer_address_space(),
+        _ => c.operands().find_map(constant_address_origin),
+    }
+}
+
+/// Finds boundary-crossing `addrspacecast` constant expressions reachable from `c`, and
+/// round trips through integers (`inttoptr (ptrtoint …)`).
 fn constant_crossings<'m>(c: Value<'m>, seen: &mut HashSet<Value<'m>>, out: &mut Vec<Code>) {
     if !seen.insert(c) || c.is_function() || c.is_global_variable() || c.is_instruction() {
         return;
     }
-    if c.const_expr_opcode() == Some(Opcode::LLVMAddrSpaceCast) {
-        if let Some(code) = cast_crossing(c) {
-            out.push(code);
+    match c.const_expr_opcode() {
+        Some(Opcode::LLVMAddrSpaceCast) => out.extend(cast_crossing(c)),
+        Some(Opcode::LLVMIntToPtr) => {
+            let from = c.operands().next().and_then(constant_address_origin);
+            let to = c.ty().pointer_address_space();
+            out.extend(crossing(from.or(Some(0)), to));
         }
+        _ => {}
     }
     for op in c.operands() {
         constant_crossings(op, seen, out);

@@ -84,9 +84,15 @@ impl<L: Clone> Graph<L> {
 
     /// Computes the least solution, over explicit flows only or over all flows.
     pub fn solve(&self, with_implicit: bool) -> Solution<L> {
+        self.solve_from(&self.facts, with_implicit)
+    }
+
+    /// The least solution for other facts over the same flows (another property that moves
+    /// like data, such as "holds the address of private memory").
+    pub fn solve_from(&self, facts: &[(NodeId, L)], with_implicit: bool) -> Solution<L> {
         let mut reason: Vec<Option<Reason<L>>> = vec![None; self.edges.len()];
         let mut queue = VecDeque::new();
-        for (n, label) in &self.facts {
+        for (n, label) in facts {
             if reason[n.0 as usize].is_none() {
                 reason[n.0 as usize] = Some(Reason::Fact(label.clone()));
                 queue.push_back(*n);

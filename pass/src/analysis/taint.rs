@@ -25,6 +25,7 @@
 use std::collections::{HashMap, HashSet};
 
 use super::annotations::{Signature, Signatures};
+use super::casts::constant_address_origin;
 use super::cfg::control_dependence;
 use super::policy::{Policy, Rule, Term};
 use super::solver::{Graph, NodeId};
@@ -51,6 +52,7 @@ pub enum Why {
     Returned,
     Branch,
     Policy,
+    PrivateAddress,
 }
 
 impl Why {
@@ -64,6 +66,7 @@ impl Why {
             Why::Returned => "it is returned here".into(),
             Why::Branch => "a branch on private data here decides what runs next".into(),
             Why::Policy => "it flows through a library function here".into(),
+            Why::PrivateAddress => "the address of private memory becomes an integer here".into(),
         }
     }
 }
@@ -109,6 +112,8 @@ enum Intrinsic {
     NoEffect,
     /// A pure computation: operands ⇒ result.
     Pure,
+    /// Ends the process (`llvm.trap`): whether it runs is visible.
+    Terminates,
     /// Anything else: must only see public data.
     Unknown,
 }
@@ -117,7 +122,7 @@ fn classify_intrinsic(name: &str) -> Intrinsic {
     const NO_EFFECT: &[&str] = &[
         "llvm.lifetime.", "llvm.dbg.", "llvm.assume", "llvm.va_start", "llvm.va_end", "llvm.va_copy",
         "llvm.stacksave", "llvm.stackrestore", "llvm.experimental.noalias.scope.decl", "llvm.invariant.",
-        "llvm.trap", "llvm.debugtrap", "llvm.ubsantrap", "llvm.prefetch", "llvm.donothing", "llvm.sideeffect",
+        "llvm.prefetch", "llvm.donothing", "llvm.sideeffect",
         "llvm.var.annotation", "llvm.codeview.", "llvm.pseudoprobe", "llvm.instrprof.",
     ];
     const PURE: &[&str] = &[
@@ -134,7 +139,9 @@ fn classify_intrinsic(name: &str) -> Intrinsic {
         "llvm.fptoui.sat.", "llvm.annotation.", "llvm.asin", "llvm.acos", "llvm.atan", "llvm.sinh", "llvm.cosh",
         "llvm.tanh", "llvm.roundeven.",
     ];
-    if name.starts_with("llvm.memcpy") || name.starts_with("llvm.memmove") {
+    if ["llvm.trap", "llvm.debugtrap", "llvm.ubsantrap"].contains(&name) {
+        Intrinsic::Terminates
+    } else if name.starts_with("llvm.memcpy") || name.starts_with("llvm.memmove") {
         Intrinsic::Transfer
     } else if name.starts_with("llvm.memset") {
         Intrinsic::Set
@@ -194,6 +201,10 @@ struct Analysis<'m, 'a> {
     inferred: HashSet<Value<'m>>,
     public_effect: HashSet<Value<'m>>,
     checks: Vec<Check<'m>>,
+    /// Integers that hold the address of private memory (`ptrtoint` of a private pointer).
+    address_facts: Vec<(NodeId, Step<'m>)>,
+    /// `inttoptr` operands: (operand, whether the result is a private pointer, instruction).
+    address_checks: Vec<(NodeId, bool, Value<'m>)>,
     declassifications: Vec<Value<'m>>,
     diags: Vec<Diagnostic<Value<'m>>>,
 }
@@ -205,6 +216,10 @@ impl<'m> Analysis<'m, '_> {
         }
         let n = self.g.node();
         self.values.insert(x, n);
+        // A constant computed from a private address (`ptrtoint (ptr addrspace(1) @key …)`).
+        if !x.is_instruction() && constant_address_origin(x) == Some(PRIVATE_AS) {
+            self.address_facts.push((n, Step { at: x, why: Why::PrivateAddress }));
+        }
         n
     }
 
@@ -241,17 +256,25 @@ impl<'m> Analysis<'m, '_> {
         self.sigs.get(&f).cloned().unwrap_or_default()
     }
 
-    /// The local an address is based on, through GEPs and casts.
-    fn base_local(p: Value<'m>) -> Option<Value<'m>> {
+    /// The pointer an address is computed from, through GEPs and casts.
+    fn base(p: Value<'m>) -> Value<'m> {
         let mut cur = p;
         for _ in 0..64 {
             match cur.opcode() {
-                Some(Opcode::LLVMAlloca) => return Some(cur),
-                Some(Opcode::LLVMGetElementPtr | Opcode::LLVMBitCast) => cur = cur.operands().next()?,
-                _ => return None,
+                Some(Opcode::LLVMGetElementPtr | Opcode::LLVMBitCast) => match cur.operands().next() {
+                    Some(op) => cur = op,
+                    None => break,
+                },
+                _ => break,
             }
         }
-        None
+        cur
+    }
+
+    /// The local an address is based on, through GEPs and casts.
+    fn base_local(p: Value<'m>) -> Option<Value<'m>> {
+        let b = Self::base(p);
+        (b.opcode() == Some(Opcode::LLVMAlloca)).then_some(b)
     }
 
     fn target(&mut self, p: Value<'m>) -> Target {
@@ -296,7 +319,7 @@ impl<'m> Analysis<'m, '_> {
                 }
                 let name = callee.name();
                 if callee.is_intrinsic() {
-                    return Some(!matches!(classify_intrinsic(&name), Intrinsic::Unknown | Intrinsic::Pure));
+                    return Some(matches!(classify_intrinsic(&name), Intrinsic::Transfer | Intrinsic::Set | Intrinsic::NoEffect));
                 }
                 Some(self.policy.get(&name).is_some_and(|r| !r.flows.is_empty()))
             }
@@ -342,7 +365,7 @@ impl<'m> Analysis<'m, '_> {
             return match classify_intrinsic(&name) {
                 Intrinsic::Transfer | Intrinsic::Set => args.first().is_some_and(|d| self.target(*d) == Target::Public),
                 Intrinsic::NoEffect | Intrinsic::Pure => false,
-                Intrinsic::Unknown => true,
+                Intrinsic::Terminates | Intrinsic::Unknown => true,
             };
         }
         if let Some(rule) = self.policy.get(&name) {
@@ -406,8 +429,14 @@ impl<'m> Analysis<'m, '_> {
             }
             Target::Public => {
                 let escape = Self::base_local(p).and_then(|a| self.escaped.get(&a).copied());
+                // A struct returned by value through memory (`sret`) is a return.
+                let (code, sink) = if Self::base(p).is_sret_param() {
+                    (Code::PrivateReturn, "the memory of a struct return value, which is public".to_string())
+                } else {
+                    (Code::PrivateToPublicStore, "public memory".to_string())
+                };
                 for &s in sources {
-                    self.check(s, Code::PrivateToPublicStore, at, format!("private data {what} public memory"));
+                    self.check(s, code, at, format!("private data {what} {sink}"));
                     if let (Some(site), Some(c)) = (escape, self.checks.last_mut()) {
                         c.extra_note = Some((site, "this local variable is public memory: its address escapes here".into()));
                     }
@@ -521,6 +550,7 @@ impl<'m> Analysis<'m, '_> {
                 self.write(args[0], &sources, inst, b, "written to");
             }
             Intrinsic::NoEffect => {}
+            Intrinsic::Terminates => self.call_under_pc(inst, b, "the program stops here"),
             Intrinsic::Pure => {
                 let r = self.v(inst);
                 for &a in args {
@@ -607,25 +637,14 @@ impl<'m> Analysis<'m, '_> {
                 self.g.implicit_flow(xpc, pc, None);
             }
         }
-        let (private_addr, public_addr) = int_pointer_origins(f);
         for &b in &blocks {
             for inst in b.instructions() {
-                self.instruction(f, inst, b, inferred, &sig, &private_addr, &public_addr);
+                self.instruction(f, inst, b, inferred, &sig);
             }
         }
     }
 
-    #[allow(clippy::too_many_arguments)]
-    fn instruction(
-        &mut self,
-        f: Value<'m>,
-        inst: Value<'m>,
-        b: Block<'m>,
-        inferred: bool,
-        sig: &Signature,
-        private_addr: &HashSet<Value<'m>>,
-        public_addr: &HashSet<Value<'m>>,
-    ) {
+    fn instruction(&mut self, f: Value<'m>, inst: Value<'m>, b: Block<'m>, inferred: bool, sig: &Signature) {
         let Some(op) = inst.opcode() else { return };
         let ops: Vec<Value<'m>> = inst.operands().collect();
         match op {
@@ -681,16 +700,18 @@ impl<'m> Analysis<'m, '_> {
                     }
                 }
             }
+            Opcode::LLVMPtrToInt | Opcode::LLVMPtrToAddr => {
+                self.operands_flow(inst, &ops);
+                if ops[0].ty().pointer_address_space() == Some(PRIVATE_AS) {
+                    let n = self.v(inst);
+                    self.address_facts.push((n, Step { at: inst, why: Why::PrivateAddress }));
+                }
+            }
             Opcode::LLVMIntToPtr => {
                 self.operands_flow(inst, &ops);
-                let to = inst.ty().pointer_address_space();
-                if to == Some(PRIVATE_AS) && public_addr.contains(&ops[0]) {
-                    let n = self.fact(inst, Why::ReadPrivate);
-                    self.check(n, Code::PublicToPrivateCast, inst, "public pointer converted to a pointer to private memory through an integer");
-                } else if to != Some(PRIVATE_AS) && private_addr.contains(&ops[0]) {
-                    let n = self.fact(inst, Why::ReadPrivate);
-                    self.check(n, Code::PrivateToPublicCast, inst, "pointer to private memory converted to a public pointer through an integer");
-                }
+                let n = self.v(ops[0]);
+                let to_private = inst.ty().pointer_address_space() == Some(PRIVATE_AS);
+                self.address_checks.push((n, to_private, inst));
             }
             Opcode::LLVMSelect => {
                 // The chosen value flows explicitly; the condition decides which (implicitly).
@@ -740,8 +761,6 @@ impl<'m> Analysis<'m, '_> {
             | Opcode::LLVMSIToFP
             | Opcode::LLVMFPTrunc
             | Opcode::LLVMFPExt
-            | Opcode::LLVMPtrToInt
-            | Opcode::LLVMPtrToAddr
             | Opcode::LLVMBitCast
             | Opcode::LLVMAddrSpaceCast
             | Opcode::LLVMICmp
@@ -776,37 +795,6 @@ fn a_or<'m>(at: Value<'m>, a: Value<'m>) -> Value<'m> {
     }
 }
 
-/// Integers that hold addresses of private (first) or public (second) memory, within SSA.
-fn int_pointer_origins<'m>(f: Value<'m>) -> (HashSet<Value<'m>>, HashSet<Value<'m>>) {
-    let (mut private, mut public) = (HashSet::new(), HashSet::new());
-    // Two rounds reach values carried around a loop once; addresses computed through memory
-    // are the run-time guards' business.
-    for _ in 0..2 {
-        for inst in f.instructions() {
-            match inst.opcode() {
-                Some(Opcode::LLVMPtrToInt | Opcode::LLVMPtrToAddr) => {
-                    let from = inst.operands().next().and_then(|p| p.ty().pointer_address_space());
-                    if from == Some(PRIVATE_AS) {
-                        private.insert(inst);
-                    } else {
-                        public.insert(inst);
-                    }
-                }
-                Some(Opcode::LLVMIntToPtr | Opcode::LLVMLoad | Opcode::LLVMCall | Opcode::LLVMAlloca) | None => {}
-                Some(_) => {
-                    if inst.operands().any(|o| private.contains(&o)) {
-                        private.insert(inst);
-                    }
-                    if inst.operands().any(|o| public.contains(&o)) {
-                        public.insert(inst);
-                    }
-                }
-            }
-        }
-    }
-    (private, public)
-}
-
 /// At most this many notes explain one flow (the first and the last ones are kept).
 const MAX_NOTES: usize = 6;
 
@@ -831,6 +819,8 @@ pub fn analyze<'m>(
         inferred: HashSet::new(),
         public_effect: HashSet::new(),
         checks: Vec::new(),
+        address_facts: Vec::new(),
+        address_checks: Vec::new(),
         declassifications: Vec::new(),
         diags: Vec::new(),
     };
@@ -905,6 +895,21 @@ pub fn analyze<'m>(
         }
         if let Some((site, text)) = &c.extra_note {
             d = d.with_note(Some(*site), text.clone());
+        }
+        diags.push(d);
+    }
+    // Integers back to pointers: a public pointer must not come from a private address, and a
+    // private pointer must come from one.
+    let addresses = a.g.solve_from(&a.address_facts, false);
+    for &(n, to_private, at) in &a.address_checks {
+        let (code, message) = match (to_private, addresses.is_private(n)) {
+            (false, true) => (Code::PrivateToPublicCast, "pointer to private memory converted to a public pointer through an integer"),
+            (true, false) => (Code::PublicToPrivateCast, "integer that is not a private address converted to a pointer to private memory"),
+            _ => continue,
+        };
+        let mut d = Diagnostic::error(code, Some(at), message);
+        for s in addresses.path(n) {
+            d = d.with_note(Some(s.at), s.why.text());
         }
         diags.push(d);
     }

@@ -310,6 +310,23 @@ impl<'m> Value<'m> {
         }
     }
 
+    /// Whether this is a function's parameter marked `sret` (the memory a struct is returned in).
+    pub fn is_sret_param(self) -> bool {
+        // SAFETY: valid value; the parent is asked of arguments only; the attribute index is
+        // the parameter's (1-based) position in its own function.
+        unsafe {
+            if llc::LLVMIsAArgument(self.raw).is_null() {
+                return false;
+            }
+            let f = llc::LLVMGetParamParent(self.raw);
+            let Some(index) = Value::wrap(f).and_then(|f| f.params().iter().position(|p| *p == self)) else {
+                return false;
+            };
+            let kind = llc::LLVMGetEnumAttributeKindForName(c"sret".as_ptr(), 4);
+            !llc::LLVMGetEnumAttributeAtIndex(f, index as u32 + 1, kind).is_null()
+        }
+    }
+
     /// For a global variable: `thread_local`.
     pub fn is_thread_local(self) -> bool {
         // SAFETY: asked of global variables only.
