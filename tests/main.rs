@@ -8,11 +8,13 @@
 //!   lines (`//~ ERROR code`), plus a snapshot of clang's stderr.
 //! - [`run`]: `tests/run/*.c`, compiled with confcc and executed; output and exit status are
 //!   checked against directives in the file.
+//! - [`real_c`]: unannotated real C (sqlite3) produces no finding.
 //! - [`xtu`]: scalar signatures across translation units, compiled separately and with LTO.
 
 mod support;
 
 mod cli;
+mod real_c;
 mod run;
 mod ui;
 mod xtu;

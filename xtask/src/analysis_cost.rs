@@ -15,7 +15,6 @@ use std::process::Command;
 use crate::{release_dir, root, setup, sources, step, Result};
 
 /// The crate whose package bundles the amalgamation (`sqlite3/sqlite3.c`, `sqlite3/sqlite3.h`).
-const SQLITE_CRATE: (&str, &str) = ("libsqlite3-sys", "0.40.0");
 /// Measured pairs when `--runs` is not given.
 const DEFAULT_RUNS: usize = 5;
 /// GNU time (Debian package `time`, installed by `setup`).
@@ -68,8 +67,7 @@ pub fn analysis_cost(args: &[String]) -> Result {
     setup()?;
     let confcc = release_dir().join("confcc");
     crate::build()?;
-    let (crate_name, crate_version) = SQLITE_CRATE;
-    let sqlite = sources::crate_sources(crate_name, crate_version)?.join("sqlite3");
+    let sqlite = sources::sqlite()?;
     let source = sqlite.join("sqlite3.c");
     let version = sqlite_version(&sqlite.join("sqlite3.h"))?;
 
@@ -95,7 +93,7 @@ pub fn analysis_cost(args: &[String]) -> Result {
 
     let report = Report {
         date: utc_now()?,
-        sqlite: format!("{version} (sqlite3.c from the crate {crate_name} {crate_version})"),
+        sqlite: format!("{version} (sqlite3.c from the crate {} {})", sources::SQLITE_CRATE.0, sources::SQLITE_CRATE.1),
         commands,
         samples,
         findings: findings.len(),

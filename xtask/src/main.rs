@@ -186,8 +186,10 @@ fn demo() -> Result {
 fn test(extra: &[String]) -> Result {
     build()?;
     step("running the tests (unit tests and the integration suite on real clang-22)");
+    // Real, unannotated C for the "no finding" test: the sqlite3 amalgamation (cached).
+    let sqlite = sources::sqlite()?.join("sqlite3.c");
     let mut cmd = cargo();
-    cmd.args(["test", "--release"]).args(extra).stdout(Stdio::piped());
+    cmd.args(["test", "--release"]).args(extra).env("CONFPASS_SQLITE_C", &sqlite).stdout(Stdio::piped());
     let mut child = cmd.spawn().map_err(|e| format!("cannot run cargo test: {e}"))?;
     // Echo cargo's output and add up its "test result" lines for one closing summary.
     let (mut passed, mut failed) = (0u64, 0u64);

@@ -24,6 +24,15 @@ fn cache_dir() -> Result<PathBuf> {
 ///
 /// No features are enabled: a package holds all its files whatever the features, and without
 /// them cargo fetches the crate alone, not its optional build dependencies.
+/// The crate that bundles the sqlite3 amalgamation (pinned: results stay comparable).
+pub const SQLITE_CRATE: (&str, &str) = ("libsqlite3-sys", "0.40.0");
+
+/// The directory holding `sqlite3.c` and `sqlite3.h`.
+pub fn sqlite() -> Result<PathBuf> {
+    let (name, version) = SQLITE_CRATE;
+    Ok(crate_sources(name, version)?.join("sqlite3"))
+}
+
 pub fn crate_sources(name: &str, version: &str) -> Result<PathBuf> {
     let fail = |e: String| format!("cannot fetch {name} {version}: {e}");
     let cache = cache_dir().map_err(fail)?;
