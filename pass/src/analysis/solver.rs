@@ -3,7 +3,7 @@
 //! The lattice has two points, `public < private`. Every constraint the analysis generates is
 //! an implication `a ⇒ b` ("if a is private, b is private"), a fact `private(a)`, or a
 //! requirement `public(a)`. The least solution is plain forward reachability from the private
-//! facts, computed once by breadth-first search: linear in nodes plus edges. A violated
+//! facts, computed by breadth-first search: linear in nodes plus edges. A violated
 //! requirement is explained by the search's parent links: the path from a private fact to the
 //! node that had to stay public, each step labelled by the constraint that made it.
 //!
@@ -11,6 +11,9 @@
 //!   private(load @key) ──▶ %x ──store──▶ mem(local) ──load──▶ %y ──arg──▶ public(param 0)  ✗
 //! ```
 //!
+//! Each edge has a [`Kind`], and every search says which kinds it follows, so that one graph
+//! answers several questions: explicit flows only or also implicit ones (control dependence),
+//! into callees (`Call`) or out of them (`Return`). See `taint` for how summaries use this.
 //! Knows nothing about LLVM: labels are a type parameter.
 
 use std::collections::VecDeque;
@@ -18,6 +21,38 @@ use std::collections::VecDeque;
 /// A taint variable.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct NodeId(u32);
+
+/// What an edge stands for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// Data moves (operands to result, value to memory, …).
+    Data,
+    /// A branch decides it (control dependence).
+    Implicit,
+    /// An argument into a callee's parameter.
+    Call,
+    /// A callee's return into one call's result.
+    Return,
+}
+
+/// Which edge kinds a search follows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Follow {
+    pub implicit: bool,
+    pub call: bool,
+    pub ret: bool,
+}
+
+impl Follow {
+    fn allows(self, k: Kind) -> bool {
+        match k {
+            Kind::Data => true,
+            Kind::Implicit => self.implicit,
+            Kind::Call => self.call,
+            Kind::Return => self.ret,
+        }
+    }
+}
 
 /// Why a node is private: a fact, or an edge from another private node.
 #[derive(Debug, Clone)]
@@ -30,7 +65,7 @@ enum Reason<L> {
 struct Edge<L> {
     to: NodeId,
     label: Option<L>,
-    implicit: bool,
+    kind: Kind,
 }
 
 #[derive(Debug, Clone)]
@@ -43,6 +78,14 @@ impl<L> Default for Graph<L> {
     fn default() -> Self {
         Graph { edges: Vec::new(), facts: Vec::new() }
     }
+}
+
+/// Reusable visit marks for many small searches ([`Graph::reaches`]).
+#[derive(Debug, Default)]
+pub struct Scratch {
+    mark: Vec<u32>,
+    round: u32,
+    stack: Vec<NodeId>,
 }
 
 impl<L: Clone> Graph<L> {
@@ -59,18 +102,21 @@ impl<L: Clone> Graph<L> {
         self.edges.is_empty()
     }
 
-    /// `from ⇒ to`, with an optional label explaining the step.
-    pub fn flow(&mut self, from: NodeId, to: NodeId, label: Option<L>) {
+    /// `from ⇒ to` of the given kind, with an optional label explaining the step.
+    pub fn edge(&mut self, kind: Kind, from: NodeId, to: NodeId, label: Option<L>) {
         if from != to {
-            self.edges[from.0 as usize].push(Edge { to, label, implicit: false });
+            self.edges[from.0 as usize].push(Edge { to, label, kind });
         }
+    }
+
+    /// `from ⇒ to`: data moves.
+    pub fn flow(&mut self, from: NodeId, to: NodeId, label: Option<L>) {
+        self.edge(Kind::Data, from, to, label);
     }
 
     /// `from ⇒ to` through control dependence (a branch decides it).
     pub fn implicit_flow(&mut self, from: NodeId, to: NodeId, label: Option<L>) {
-        if from != to {
-            self.edges[from.0 as usize].push(Edge { to, label, implicit: true });
-        }
+        self.edge(Kind::Implicit, from, to, label);
     }
 
     /// `private(node)`, labelled with where the private data comes from.
@@ -78,18 +124,43 @@ impl<L: Clone> Graph<L> {
         self.facts.push((node, label));
     }
 
+    pub fn facts(&self) -> &[(NodeId, L)] {
+        &self.facts
+    }
+
     pub fn edge_count(&self) -> usize {
         self.edges.iter().map(Vec::len).sum()
     }
 
-    /// Computes the least solution, over explicit flows only or over all flows.
-    pub fn solve(&self, with_implicit: bool) -> Solution<L> {
-        self.solve_from(&self.facts, with_implicit)
+    /// Whether `to` is reachable from `from` along edges `follow` allows.
+    pub fn reaches(&self, from: NodeId, to: NodeId, follow: Follow, s: &mut Scratch) -> bool {
+        if s.mark.len() < self.edges.len() {
+            s.mark.resize(self.edges.len(), 0);
+        }
+        s.round = s.round.wrapping_add(1);
+        if s.round == 0 {
+            s.mark.iter_mut().for_each(|m| *m = 0);
+            s.round = 1;
+        }
+        s.stack.clear();
+        s.stack.push(from);
+        s.mark[from.0 as usize] = s.round;
+        while let Some(n) = s.stack.pop() {
+            if n == to {
+                return true;
+            }
+            for e in &self.edges[n.0 as usize] {
+                if follow.allows(e.kind) && s.mark[e.to.0 as usize] != s.round {
+                    s.mark[e.to.0 as usize] = s.round;
+                    s.stack.push(e.to);
+                }
+            }
+        }
+        false
     }
 
-    /// The least solution for other facts over the same flows (another property that moves
-    /// like data, such as "holds the address of private memory").
-    pub fn solve_from(&self, facts: &[(NodeId, L)], with_implicit: bool) -> Solution<L> {
+    /// The least solution for `facts` along edges `follow` allows.
+    pub fn solve(&self, facts: &[(NodeId, L)], follow: Follow) -> Solution<L> {
         let mut reason: Vec<Option<Reason<L>>> = vec![None; self.edges.len()];
         let mut queue = VecDeque::new();
         for (n, label) in facts {
@@ -100,7 +171,7 @@ impl<L: Clone> Graph<L> {
         }
         while let Some(n) = queue.pop_front() {
             for e in &self.edges[n.0 as usize] {
-                if (with_implicit || !e.implicit) && reason[e.to.0 as usize].is_none() {
+                if follow.allows(e.kind) && reason[e.to.0 as usize].is_none() {
                     reason[e.to.0 as usize] = Some(Reason::Edge(n, e.label.clone()));
                     queue.push_back(e.to);
                 }
@@ -148,6 +219,9 @@ impl<L: Clone> Solution<L> {
 mod tests {
     use super::*;
 
+    const ALL: Follow = Follow { implicit: true, call: true, ret: true };
+    const EXPLICIT: Follow = Follow { implicit: false, call: true, ret: true };
+
     #[test]
     fn implicit_edges_count_only_when_asked() {
         let mut g: Graph<&str> = Graph::default();
@@ -155,8 +229,8 @@ mod tests {
         g.implicit_flow(c, pc, Some("branch"));
         g.flow(pc, m, Some("store"));
         g.private(c, "secret");
-        assert!(!g.solve(false).is_private(m));
-        assert_eq!(g.solve(true).path(m), ["secret", "branch", "store"]);
+        assert!(!g.solve(g.facts(), EXPLICIT).is_private(m));
+        assert_eq!(g.solve(g.facts(), ALL).path(m), ["secret", "branch", "store"]);
     }
 
     #[test]
@@ -167,7 +241,7 @@ mod tests {
         g.flow(b, c, None);
         g.flow(d, a, Some("d→a"));
         g.private(a, "key");
-        let s = g.solve(true);
+        let s = g.solve(g.facts(), ALL);
         assert!(s.is_private(a) && s.is_private(b) && s.is_private(c));
         assert!(!s.is_private(d), "flows are one-way");
         assert_eq!(s.path(c), ["key", "a→b"]);
@@ -183,8 +257,23 @@ mod tests {
         }
         g.flow(n[0], n[3], Some(99));
         g.private(n[0], 100);
-        let s = g.solve(true);
+        let s = g.solve(g.facts(), ALL);
         assert!(n.iter().all(|x| s.is_private(*x)));
         assert_eq!(s.path(n[4]), [100, 99, 3]);
+    }
+
+    #[test]
+    fn searches_follow_only_the_kinds_asked_for() {
+        let mut g: Graph<()> = Graph::default();
+        let (arg, param, ret, result) = (g.node(), g.node(), g.node(), g.node());
+        g.edge(Kind::Call, arg, param, None);
+        g.flow(param, ret, None);
+        g.edge(Kind::Return, ret, result, None);
+        let mut s = Scratch::default();
+        let local = Follow { implicit: true, call: false, ret: false };
+        assert!(g.reaches(param, ret, local, &mut s));
+        assert!(!g.reaches(arg, ret, local, &mut s));
+        assert!(!g.reaches(param, result, local, &mut s));
+        assert!(g.reaches(arg, result, ALL, &mut s));
     }
 }

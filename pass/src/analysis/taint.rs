@@ -28,7 +28,7 @@ use super::annotations::{Signature, Signatures};
 use super::casts::constant_address_origin;
 use super::cfg::control_dependence;
 use super::policy::{Policy, Rule, Term};
-use super::solver::{Graph, NodeId};
+use super::solver::{Follow, Graph, Kind, NodeId, Scratch, Solution};
 use super::PRIVATE_AS;
 use crate::diag::{Code, Diagnostic};
 use crate::llvm::{Block, ModuleView, Opcode, Value};
@@ -93,6 +93,42 @@ struct Check<'m> {
     at: Value<'m>,
     message: String,
     extra_note: Option<(Value<'m>, String)>,
+}
+
+/// A solution, and how to explain private call results: the flow inside the callee.
+struct Explained<'m> {
+    solution: Solution<Step<'m>>,
+    /// The solution with every inferred parameter public (what callees return of their own).
+    own: Solution<Step<'m>>,
+    /// Calls whose result is private of the callee's own: call → the callee's return node.
+    returns: HashMap<Value<'m>, NodeId>,
+}
+
+impl<'m> Explained<'m> {
+    fn is_private(&self, n: NodeId) -> bool {
+        self.solution.is_private(n)
+    }
+
+    /// The flow to `n`; when it starts at a call whose callee returns private data of its
+    /// own, the flow inside the callee comes first (`own` follows returns, so it is complete).
+    fn path(&self, n: NodeId) -> Vec<Step<'m>> {
+        let path = self.solution.path(n);
+        match path.first() {
+            Some(first) if first.why == Why::PrivateResult => match self.returns.get(&first.at) {
+                Some(&r) => self.own.path(r).into_iter().chain(path).collect(),
+                None => path,
+            },
+            _ => path,
+        }
+    }
+}
+
+/// A call of a function whose signature is inferred.
+struct CallSite<'m> {
+    callee: Value<'m>,
+    args: Vec<NodeId>,
+    result: NodeId,
+    at: Value<'m>,
 }
 
 /// What the analysis found.
@@ -201,6 +237,8 @@ struct Analysis<'m, 'a> {
     inferred: HashSet<Value<'m>>,
     public_effect: HashSet<Value<'m>>,
     checks: Vec<Check<'m>>,
+    /// Calls of inferred functions, for their summaries.
+    calls: Vec<CallSite<'m>>,
     /// Integers that hold the address of private memory (`ptrtoint` of a private pointer).
     address_facts: Vec<(NodeId, Step<'m>)>,
     /// `inttoptr` operands: (operand, whether the result is a private pointer, instruction).
@@ -519,7 +557,7 @@ impl<'m> Analysis<'m, '_> {
             } else if sig.private_args.contains(&i) {
             } else if inferred && i < params.len() {
                 let p = self.v(params[i]);
-                self.g.flow(n, p, Some(Step { at: inst, why: Why::Argument(i) }));
+                self.g.edge(Kind::Call, n, p, Some(Step { at: inst, why: Why::Argument(i) }));
             } else {
                 let whose = if callee.is_declaration() { "external function" } else { "function" };
                 self.check(n, Code::PrivateArgument, inst, format!("private data passed as argument {} of {whose} '{name}', which takes public data", i + 1));
@@ -530,7 +568,9 @@ impl<'m> Analysis<'m, '_> {
             self.g.private(result, Step { at: inst, why: Why::PrivateResult });
         } else if inferred {
             let r = self.ret(callee);
-            self.g.flow(r, result, Some(Step { at: inst, why: Why::PrivateResult }));
+            self.g.edge(Kind::Return, r, result, Some(Step { at: inst, why: Why::PrivateResult }));
+            let args = args.iter().map(|a| self.v(*a)).collect();
+            self.calls.push(CallSite { callee, args, result, at: inst });
         }
         if callee.is_declaration() || self.public_effect.contains(&callee) {
             self.call_under_pc(inst, b, &format!("call to '{name}', which has public effects"));
@@ -775,6 +815,71 @@ impl<'m> Analysis<'m, '_> {
         }
     }
 
+    /// Context-sensitive returns: for each inferred function, which parameters reach its
+    /// return (searching its own body, through the summaries of its callees), so that each
+    /// call's result depends on that call's arguments only. Iterated to a fixpoint for
+    /// recursion; each search stays inside one function.
+    fn summarize(&mut self) {
+        let local_explicit = Follow { implicit: false, call: false, ret: false };
+        let local_full = Follow { implicit: true, call: false, ret: false };
+        let mut by_callee: HashMap<Value<'m>, Vec<usize>> = HashMap::new();
+        for (i, c) in self.calls.iter().enumerate() {
+            by_callee.entry(c.callee).or_default().push(i);
+        }
+        let mut callees: Vec<Value<'m>> = by_callee.keys().copied().collect();
+        callees.sort_by_key(|f| f.raw() as usize);
+        let mut added: HashSet<(usize, usize, bool)> = HashSet::new();
+        let mut scratch = Scratch::default();
+        loop {
+            let mut changed = false;
+            for &f in &callees {
+                let Some(&ret) = self.returns.get(&f) else { continue };
+                for (i, p) in f.params().into_iter().enumerate() {
+                    let Some(&pn) = self.values.get(&p) else { continue };
+                    let explicit = self.g.reaches(pn, ret, local_explicit, &mut scratch);
+                    if !explicit && !self.g.reaches(pn, ret, local_full, &mut scratch) {
+                        continue;
+                    }
+                    for &ci in &by_callee[&f] {
+                        if !added.insert((ci, i, explicit)) {
+                            continue;
+                        }
+                        let c = &self.calls[ci];
+                        let (Some(&arg), result, at) = (c.args.get(i), c.result, c.at) else { continue };
+                        let kind = if explicit { Kind::Data } else { Kind::Implicit };
+                        self.g.edge(kind, arg, result, Some(Step { at, why: Why::PrivateResult }));
+                        changed = true;
+                    }
+                }
+            }
+            if !changed {
+                break;
+            }
+        }
+    }
+
+    /// The solutions over explicit flows and over all flows (none when implicit flows are
+    /// allowed). A call's result is private when its own arguments make it so (summaries) or
+    /// when its callee returns private data of its own (found with every parameter public).
+    fn solve(&self) -> (Explained<'m>, Option<Explained<'m>>) {
+        let with_results = |implicit: bool| {
+            let own = self.g.solve(self.g.facts(), Follow { implicit, call: false, ret: true });
+            let mut facts = self.g.facts().to_vec();
+            let mut returns = HashMap::new();
+            for c in &self.calls {
+                if let Some(&r) = self.returns.get(&c.callee).filter(|r| own.is_private(**r)) {
+                    facts.push((c.result, Step { at: c.at, why: Why::PrivateResult }));
+                    returns.insert(c.at, r);
+                }
+            }
+            let solution = self.g.solve(&facts, Follow { implicit, call: true, ret: false });
+            Explained { solution, own, returns }
+        };
+        let explicit = with_results(false);
+        let full = (self.flows != FlowPolicy::Allow).then(|| with_results(true));
+        (explicit, full)
+    }
+
     fn operands_flow(&mut self, inst: Value<'m>, ops: &[Value<'m>]) {
         let r = self.v(inst);
         for &o in ops {
@@ -819,6 +924,7 @@ pub fn analyze<'m>(
         inferred: HashSet::new(),
         public_effect: HashSet::new(),
         checks: Vec::new(),
+        calls: Vec::new(),
         address_facts: Vec::new(),
         address_checks: Vec::new(),
         declassifications: Vec::new(),
@@ -847,8 +953,8 @@ pub fn analyze<'m>(
     for &f in &defined {
         a.function(f);
     }
-    let explicit = a.g.solve(false);
-    let full = (a.flows != FlowPolicy::Allow).then(|| a.g.solve(true));
+    a.summarize();
+    let (explicit, full) = a.solve();
     stats.add("taint-nodes", a.g.len() as u64);
     stats.add("taint-edges", a.g.edge_count() as u64);
     stats.add("taint-checks", a.checks.len() as u64);
@@ -900,7 +1006,7 @@ pub fn analyze<'m>(
     }
     // Integers back to pointers: a public pointer must not come from a private address, and a
     // private pointer must come from one.
-    let addresses = a.g.solve_from(&a.address_facts, false);
+    let addresses = a.g.solve(&a.address_facts, Follow { implicit: false, call: true, ret: true });
     for &(n, to_private, at) in &a.address_checks {
         let (code, message) = match (to_private, addresses.is_private(n)) {
             (false, true) => (Code::PrivateToPublicCast, "pointer to private memory converted to a public pointer through an integer"),
