@@ -230,6 +230,8 @@ struct Analysis<'m, 'a> {
     values: HashMap<Value<'m>, NodeId>,
     /// Inferred memory of non-escaping locals.
     locals: HashMap<Value<'m>, NodeId>,
+    /// Pointer slots and the local they point into.
+    slots: HashMap<Value<'m>, Value<'m>>,
     /// Escaping locals and where their address escapes.
     escaped: HashMap<Value<'m>, Value<'m>>,
     pc: HashMap<Block<'m>, NodeId>,
@@ -309,17 +311,78 @@ impl<'m> Analysis<'m, '_> {
         cur
     }
 
-    /// The local an address is based on, through GEPs and casts.
-    fn base_local(p: Value<'m>) -> Option<Value<'m>> {
+    /// The local an address is based on, through GEPs, casts and pointer slots.
+    fn base_local(&self, p: Value<'m>) -> Option<Value<'m>> {
         let b = Self::base(p);
-        (b.opcode() == Some(Opcode::LLVMAlloca)).then_some(b)
+        match b.opcode()? {
+            Opcode::LLVMAlloca => Some(b),
+            Opcode::LLVMLoad => self.slots.get(&b.operands().next()?).copied(),
+            _ => None,
+        }
+    }
+
+    /// Pointer slots: locals that only ever hold pointers into one other local (a cursor
+    /// `char *out = buf;` at -O0 lives in memory). Loads from a slot point into that local.
+    fn find_slots(&mut self, f: Value<'m>) {
+        #[derive(Clone, Copy, PartialEq, Eq)]
+        enum Pt<'m> {
+            Nothing,
+            Local(Value<'m>),
+            Unknown,
+        }
+        let allocas: Vec<Value<'m>> = f.instructions().filter(|i| i.opcode() == Some(Opcode::LLVMAlloca)).collect();
+        // A slot is only loaded from and stored into (as the address), besides lifetime marks.
+        let is_slot = |a: Value<'m>| {
+            a.users().all(|u| match u.opcode() {
+                Some(Opcode::LLVMLoad) => true,
+                Some(Opcode::LLVMStore) => u.operands().nth(1) == Some(a) && u.operands().next() != Some(a),
+                Some(Opcode::LLVMCall) => u
+                    .called_value()
+                    .is_some_and(|c| c.is_intrinsic() && matches!(classify_intrinsic(&c.name()), Intrinsic::NoEffect)),
+                _ => false,
+            })
+        };
+        let slots: Vec<Value<'m>> = allocas.iter().copied().filter(|a| is_slot(*a)).collect();
+        let mut pt: HashMap<Value<'m>, Pt<'m>> = slots.iter().map(|s| (*s, Pt::Nothing)).collect();
+        for _ in 0..=slots.len() {
+            let mut changed = false;
+            for &slot in &slots {
+                let mut acc = Pt::Nothing;
+                for store in slot.users().filter(|u| u.opcode() == Some(Opcode::LLVMStore)) {
+                    let v = Self::base(store.operands().next().expect("store has a value"));
+                    let from = match v.opcode() {
+                        Some(Opcode::LLVMAlloca) if !pt.contains_key(&v) => Pt::Local(v),
+                        Some(Opcode::LLVMLoad) => v.operands().next().and_then(|s| pt.get(&s).copied()).unwrap_or(Pt::Unknown),
+                        _ if v.ty().pointer_address_space().is_none() || v.is_null_constant() => Pt::Nothing,
+                        _ => Pt::Unknown,
+                    };
+                    acc = match (acc, from) {
+                        (Pt::Nothing, x) | (x, Pt::Nothing) => x,
+                        (Pt::Local(a), Pt::Local(b)) if a == b => Pt::Local(a),
+                        _ => Pt::Unknown,
+                    };
+                }
+                if pt[&slot] != acc {
+                    pt.insert(slot, acc);
+                    changed = true;
+                }
+            }
+            if !changed {
+                break;
+            }
+        }
+        for (slot, target) in pt {
+            if let Pt::Local(l) = target {
+                self.slots.insert(slot, l);
+            }
+        }
     }
 
     fn target(&mut self, p: Value<'m>) -> Target {
         if p.ty().pointer_address_space() == Some(PRIVATE_AS) {
             return Target::Private;
         }
-        match Self::base_local(p) {
+        match self.base_local(p) {
             Some(a) if !self.escaped.contains_key(&a) => {
                 let n = match self.locals.get(&a) {
                     Some(n) => *n,
@@ -377,6 +440,15 @@ impl<'m> Analysis<'m, '_> {
                 for u in p.users() {
                     match u.opcode() {
                         Some(Opcode::LLVMGetElementPtr | Opcode::LLVMBitCast) if u.operands().next() == Some(p) => work.push(u),
+                        // Into a slot that holds only this local's addresses: what is loaded
+                        // back is derived from this local.
+                        Some(Opcode::LLVMStore)
+                            if u.operands().next() == Some(p)
+                                && u.operands().nth(1).and_then(|s| self.slots.get(&s)) == Some(&inst) =>
+                        {
+                            let slot = u.operands().nth(1).expect("store has an address");
+                            work.extend(slot.users().filter(|l| l.opcode() == Some(Opcode::LLVMLoad)));
+                        }
                         _ if self.harmless_use(u, p) == Some(true) => {}
                         _ => {
                             self.escaped.insert(inst, u);
@@ -466,7 +538,7 @@ impl<'m> Analysis<'m, '_> {
                 self.g.implicit_flow(pc, m, Some(Step { at, why: Why::Stored }));
             }
             Target::Public => {
-                let escape = Self::base_local(p).and_then(|a| self.escaped.get(&a).copied());
+                let escape = self.base_local(p).and_then(|a| self.escaped.get(&a).copied());
                 // A struct returned by value through memory (`sret`) is a return.
                 let (code, sink) = if Self::base(p).is_sret_param() {
                     (Code::PrivateReturn, "the memory of a struct return value, which is public".to_string())
@@ -919,6 +991,7 @@ pub fn analyze<'m>(
         values: HashMap::new(),
         locals: HashMap::new(),
         escaped: HashMap::new(),
+        slots: HashMap::new(),
         pc: HashMap::new(),
         returns: HashMap::new(),
         inferred: HashSet::new(),
@@ -947,6 +1020,7 @@ pub fn analyze<'m>(
         } else {
             stats.inc("taint-functions-stated");
         }
+        a.find_slots(f);
         a.find_escapes(f);
     }
     a.find_public_effects(&defined);

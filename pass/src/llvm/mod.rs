@@ -327,6 +327,12 @@ impl<'m> Value<'m> {
         }
     }
 
+    /// Whether this is the null constant (of any type).
+    pub fn is_null_constant(self) -> bool {
+        // SAFETY: valid value.
+        unsafe { llc::LLVMIsConstant(self.raw) != 0 && llc::LLVMIsNull(self.raw) != 0 }
+    }
+
     /// For a global variable: `thread_local`.
     pub fn is_thread_local(self) -> bool {
         // SAFETY: asked of global variables only.
