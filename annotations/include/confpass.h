@@ -15,6 +15,7 @@
 #define CONFPASS_H
 
 #include <stddef.h>
+#include <sys/types.h>
 
 #ifdef __cplusplus
 #error "confpass.h is for C: `private` is a C++ keyword"
@@ -40,6 +41,39 @@
 /* Exit status of a program stopped by a confpass run-time violation (a guard or a CFI check
  * that fired). The runtime prints one line starting with "confpass: violation:" first. */
 #define CONFPASS_VIOLATION_EXIT 86
+/* Exit status when the runtime cannot set up the private region (its address range is taken,
+ * a size in the environment is malformed, …); a "confpass: …" line says why. */
+#define CONFPASS_SETUP_EXIT 87
+
+/* The private heap: memory inside the private region. Thread-safe; conf_free and conf_realloc
+ * accept only blocks of this heap (anything else is a violation). */
+private void *conf_malloc(size_t n);
+private void *conf_calloc(size_t n, size_t size);
+private void *conf_realloc(private void *p, size_t n);
+void conf_free(private void *p);
+
+/* A private local buffer: `private type *name` pointing at `count` zeroed elements of private
+ * storage that lives until the end of the enclosing block (released by a cleanup handler;
+ * leaving the block through longjmp leaks it). `name` is null when memory is short. */
+static inline void conf__release_buffer(void *slot) { conf_free(*(private void **)slot); }
+#define CONF_PRIVATE_BUFFER(type, name, count) \
+    private type *name __attribute__((cleanup(conf__release_buffer))) = \
+        (private type *)conf_calloc((count), sizeof(type))
+
+/* Input straight into private memory (read(2) / recv(2)); no copy passes through public
+ * memory. The buffer must lie in the private region. */
+ssize_t conf_read_private(int fd, private void *buf, size_t n);
+ssize_t conf_recv_private(int fd, private void *buf, size_t n, int flags);
+
+/* Sealed output: the way private data may leave. conf_seal encrypts and authenticates `n`
+ * private bytes with ChaCha20-Poly1305 under a private 32-byte key and a fresh random nonce,
+ * writing n + CONF_SEAL_OVERHEAD bytes to `out`; it returns that size, or 0 if `cap` is too
+ * small. conf_open reverses it into private memory and returns the plaintext size, or -1 if
+ * the message was tampered with or does not fit. The key is a pointer to 32 private bytes
+ * (clang rejects `private` on an array parameter, so the prototype spells it as a pointer). */
+#define CONF_SEAL_OVERHEAD 28
+size_t conf_seal(void *out, size_t cap, const private void *in, size_t n, const private unsigned char *key /* [32] */);
+long conf_open(private void *out, size_t cap, const void *in, size_t n, const private unsigned char *key /* [32] */);
 
 /* Declassification: the only ways from private to public. Each returns its argument (or
  * copies `n` bytes from private `src` to public `dst`); the compiler treats the result as

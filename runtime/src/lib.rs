@@ -1,20 +1,27 @@
 //! confrt: the runtime linked into every program that confcc builds (`libconfrt.a`).
 //!
 //! `no_std`: it runs inside every protected program, before and beside its code, and must not
-//! bring its own allocator, panic machinery or thread-locals along. It talks to the kernel
+//! bring Rust's allocator, panic machinery or thread-locals along. It talks to the kernel
 //! through libc. Symbols called by compiled code carry the reserved prefix `__confpass_`;
 //! the user API (declared in `annotations/include/confpass.h`) the prefix `conf_`.
 //!
-//! Today: declassification and the violation report. The regions, private heap, stack switch
-//! and shadow stacks arrive with their issues.
+//! - `layout`: the address-space layout (drawn there); `region`: reservation, private globals
+//!   area, native stacks; `start`: `.preinit_array`, `main` and threads on private stacks.
+//! - `heap`: the private heap (mimalloc arena); `globals`: registration of private globals.
+//! - `io`, `seal`: input into private memory, sealed output; `declassify`; `report`.
 
 #![no_std]
 
 mod declassify;
+mod globals;
+mod heap;
+mod io;
+mod layout;
+mod region;
 mod report;
-
-pub use declassify::*;
-pub use report::__confpass_violation;
+mod seal;
+mod start;
+mod sys;
 
 #[panic_handler]
 fn panic(info: &core::panic::PanicInfo<'_>) -> ! {

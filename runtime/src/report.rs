@@ -1,14 +1,15 @@
-//! Violation reports: one line on stderr, then the process ends with a documented status.
-//! No private byte is ever part of a report: it names the kind and the location only.
-//!
-//! Exit status: [`VIOLATION_EXIT`] (keep in sync with confpass.h and the README).
+//! Reports: a violation, or a fatal set-up failure. One line on stderr, then the process ends
+//! with a documented status. No private byte is ever part of a report: only the kind and the
+//! location. Exit statuses are kept in sync with confpass.h and the README.
 
 use core::ffi::{c_char, CStr};
 
 /// Exit status of a process stopped by a confpass violation.
 pub const VIOLATION_EXIT: i32 = 86;
+/// Exit status when the runtime cannot set the program up (e.g. the region's address is taken).
+pub const SETUP_EXIT: i32 = 87;
 
-fn write_all(bytes: &[u8]) {
+pub fn write_all(bytes: &[u8]) {
     let mut rest = bytes;
     while !rest.is_empty() {
         // SAFETY: writing a live byte slice to fd 2.
@@ -20,8 +21,8 @@ fn write_all(bytes: &[u8]) {
     }
 }
 
-fn write_u32(mut v: u32) {
-    let mut buf = [0u8; 10];
+pub fn write_u64(mut v: u64) {
+    let mut buf = [0u8; 20];
     let mut i = buf.len();
     loop {
         i -= 1;
@@ -34,18 +35,71 @@ fn write_u32(mut v: u32) {
     write_all(&buf[i..]);
 }
 
-/// Prints `msg` (and a Rust source location) and ends the process with [`VIOLATION_EXIT`].
+pub fn write_hex(v: usize) {
+    let mut buf = [0u8; 18];
+    buf[0] = b'0';
+    buf[1] = b'x';
+    for i in 0..16 {
+        let nibble = (v >> ((15 - i) * 4)) & 0xf;
+        buf[2 + i] = b"0123456789abcdef"[nibble];
+    }
+    write_all(&buf);
+}
+
+fn exit(status: i32) -> ! {
+    // SAFETY: ends the process at once: nothing of a possibly compromised program runs after.
+    unsafe { libc::_exit(status) }
+}
+
+/// Prints `msg` (and a Rust source location) and ends the process with [`SETUP_EXIT`].
 pub fn fatal(msg: &[u8], at: Option<(&str, u32)>) -> ! {
     write_all(msg);
     if let Some((file, line)) = at {
         write_all(b" at ");
         write_all(file.as_bytes());
         write_all(b":");
-        write_u32(line);
+        write_u64(line.into());
     }
     write_all(b"\n");
-    // SAFETY: ends the process without running user code (no atexit handlers).
-    unsafe { libc::_exit(VIOLATION_EXIT) }
+    exit(SETUP_EXIT)
+}
+
+/// `confpass: <a><b>` and [`SETUP_EXIT`].
+pub fn die2(a: &[u8], b: &[u8]) -> ! {
+    write_all(a);
+    write_all(b);
+    write_all(b"\n");
+    exit(SETUP_EXIT)
+}
+
+/// `confpass: <what> <object>: <strerror(errno)>` and [`SETUP_EXIT`].
+pub fn die_errno(what: &str, object: &str) -> ! {
+    // SAFETY: errno and strerror of this thread, read at once.
+    let err = unsafe { CStr::from_ptr(libc::strerror(*libc::__errno_location())) };
+    write_all(b"confpass: ");
+    write_all(what.as_bytes());
+    write_all(b" ");
+    write_all(object.as_bytes());
+    write_all(b": ");
+    write_all(err.to_bytes());
+    write_all(b"\n");
+    exit(SETUP_EXIT)
+}
+
+/// A violation: `confpass: violation: KIND[ at WHERE]` and [`VIOLATION_EXIT`].
+pub fn violation(kind: &[u8], at: Option<&[u8]>, line: u32) -> ! {
+    write_all(b"confpass: violation: ");
+    write_all(kind);
+    if let Some(f) = at {
+        write_all(b" at ");
+        write_all(f);
+        if line != 0 {
+            write_all(b":");
+            write_u64(line.into());
+        }
+    }
+    write_all(b"\n");
+    exit(VIOLATION_EXIT)
 }
 
 fn c_str<'a>(p: *const c_char) -> Option<&'a [u8]> {
@@ -59,15 +113,5 @@ fn c_str<'a>(p: *const c_char) -> Option<&'a [u8]> {
 /// `kind` and `file` are null or NUL-terminated strings.
 #[no_mangle]
 pub unsafe extern "C" fn __confpass_violation(kind: *const c_char, file: *const c_char, line: u32) -> ! {
-    write_all(b"confpass: violation: ");
-    write_all(c_str(kind).unwrap_or(b"unknown"));
-    if let Some(f) = c_str(file) {
-        write_all(b" at ");
-        write_all(f);
-        write_all(b":");
-        write_u32(line);
-    }
-    write_all(b"\n");
-    // SAFETY: ends the process at once: nothing of the compromised program runs after this.
-    unsafe { libc::_exit(VIOLATION_EXIT) }
+    violation(c_str(kind).unwrap_or(b"unknown"), c_str(file), line)
 }

@@ -36,6 +36,9 @@ const WITH_SEPARATE_VALUE: &[&str] = &[
     "-dependency-file", "-working-directory", "-ivfsoverlay", "-B",
 ];
 
+/// Symbols the runtime interposes (keep in sync with runtime/src/start.rs).
+const WRAPS: &str = "-Wl,--wrap=main,--wrap=pthread_create,--wrap=pthread_join,--wrap=sigaltstack";
+
 /// Options after which clang compiles or preprocesses only, never links.
 const NO_LINK: &[&str] = &["-c", "-S", "-E", "-M", "-MM", "-fsyntax-only", "-shared", "-r"];
 
@@ -55,6 +58,8 @@ struct Shape {
     links: bool,
     lto: bool,
     query: bool,
+    /// Whether the program gets the partition (every mode but `off` and `check-only`).
+    partition: bool,
 }
 
 fn is_source(path: &OsStr) -> bool {
@@ -66,13 +71,16 @@ fn is_source(path: &OsStr) -> bool {
 }
 
 fn shape(args: &[OsString]) -> Shape {
-    let mut s = Shape::default();
+    let mut s = Shape { partition: true, ..Shape::default() };
     let mut no_link = false;
     let mut iter = args.iter();
     while let Some(arg) = iter.next() {
         let a = arg.to_string_lossy();
         if WITH_SEPARATE_VALUE.contains(&a.as_ref()) {
-            iter.next();
+            let value = iter.next().map(|v| v.to_string_lossy().into_owned()).unwrap_or_default();
+            if a == "-mllvm" && value.starts_with("-confpass-mode=") {
+                s.partition = !matches!(&value["-confpass-mode=".len()..], "off" | "check-only");
+            }
         } else if NO_LINK.contains(&a.as_ref()) {
             no_link = true;
         } else if is_query(&a) {
@@ -161,6 +169,10 @@ fn clang_args(args: &[OsString], paths: &Paths, s: &Shape, locations: bool) -> V
             out.push("-fuse-ld=lld".into());
             out.push(joined("-Wl,--load-pass-plugin=", &paths.plugin));
         }
+        if s.partition {
+            // The runtime runs main and every thread on native stacks in the private region.
+            out.push(WRAPS.into());
+        }
         out.push(paths.runtime.clone().into_os_string());
         out.push("-lpthread".into());
         out.push("-ldl".into());
@@ -213,7 +225,7 @@ mod tests {
 
     #[test]
     fn link_line_gets_runtime() {
-        assert_eq!(run("a.o b.o -o app"), format!("{PRE} a.o b.o -o app /p/libconfrt.a -lpthread -ldl"));
+        assert_eq!(run("a.o b.o -o app"), format!("{PRE} a.o b.o -o app {WRAPS} /p/libconfrt.a -lpthread -ldl"));
     }
 
     #[test]
@@ -222,12 +234,19 @@ mod tests {
             run("-flto -O2 a.c -mllvm -confpass-stats -o app"),
             format!(
                 "{PRE} -flto -O2 a.c -Xclang -mllvm -Xclang -confpass-stats -o app -fuse-ld=lld \
-                 -Wl,--load-pass-plugin=/p/libconfpass.so /p/libconfrt.a -lpthread -ldl"
+                 -Wl,--load-pass-plugin=/p/libconfpass.so {WRAPS} /p/libconfrt.a -lpthread -ldl"
             )
         );
         // A pure link line compiles nothing: the option has no one to go to.
         assert!(!run("-flto a.o -mllvm -confpass-stats -o app").contains("confpass-stats"));
         assert!(!run("-flto -fno-lto a.o -o app").contains("lld"));
+    }
+
+    #[test]
+    fn modes_without_partition_link_no_wraps() {
+        assert!(!run("a.o -mllvm -confpass-mode=off -o app").contains("--wrap"));
+        assert!(!run("a.o -mllvm -confpass-mode=check-only -o app").contains("--wrap"));
+        assert!(run("a.o -mllvm -confpass-mode=cfi -o app").contains("--wrap=main"));
     }
 
     #[test]

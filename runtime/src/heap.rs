@@ -1,0 +1,100 @@
+//! The private heap: `conf_malloc` and friends, an exclusive mimalloc arena that covers the
+//! heap area of the private region. mimalloc v3 heaps allocate from any thread and free from
+//! any thread, so one heap serves the whole program. Declared in `confpass.h`; keep in sync.
+//!
+//! Limitation: mimalloc keeps its bookkeeping partly in its own (public) data; a corrupted
+//! bookkeeping can misplace allocations, which the run-time guards then catch.
+
+use core::ffi::c_void;
+use core::sync::atomic::{AtomicPtr, AtomicUsize, Ordering};
+
+use libmimalloc_sys as mi;
+
+use crate::layout::*;
+use crate::{report, sys};
+
+static HEAP: AtomicPtr<mi::mi_heap_t> = AtomicPtr::new(core::ptr::null_mut());
+static HEAP_END: AtomicUsize = AtomicUsize::new(0);
+
+/// Gives the heap area to mimalloc: once, on first use (mimalloc initialises itself lazily;
+/// the start-up code runs before libc's constructors).
+fn init() {
+    static ONCE: core::sync::atomic::AtomicBool = core::sync::atomic::AtomicBool::new(false);
+    if ONCE.swap(true, Ordering::AcqRel) {
+        while HEAP.load(Ordering::Acquire).is_null() {
+            core::hint::spin_loop();
+        }
+        return;
+    }
+    crate::region::init();
+    let lo = BASE + HEAP_OFFSET;
+    let size = sys::env_size(c"CONFPASS_HEAP_SIZE", HEAP_DEFAULT);
+    if !(64 << 20..=HEAP_ROOM).contains(&size) {
+        report::die2(b"confpass: CONFPASS_HEAP_SIZE must be between 64M and 15G", b"");
+    }
+    let size = sys::round_up(size, 64 << 10);
+    HEAP_END.store(lo + size, Ordering::Release);
+    sys::protect(lo, size, libc::PROT_READ | libc::PROT_WRITE, "the private heap");
+    let mut arena: mi::mi_arena_id_t = Default::default();
+    // SAFETY: the range is mapped, zero and ours; the arena is exclusive, so only heaps made
+    // for it (ours) allocate there, and nothing of the program's public heap ever does.
+    let ok = unsafe { mi::mi_manage_os_memory_ex(lo as *const c_void, size, true, false, true, -1, true, &mut arena) };
+    // SAFETY: an arena id mimalloc just returned.
+    let heap = if ok { unsafe { mi::mi_heap_new_in_arena(arena) } } else { core::ptr::null_mut() };
+    if heap.is_null() {
+        report::die2(b"confpass: cannot set up the private heap", b"");
+    }
+    HEAP.store(heap, Ordering::Release);
+}
+
+fn heap() -> *mut mi::mi_heap_t {
+    let h = HEAP.load(Ordering::Acquire);
+    if !h.is_null() {
+        return h;
+    }
+    init();
+    HEAP.load(Ordering::Acquire)
+}
+
+/// Checks that a pointer handed back to the private heap came from it.
+fn owned(p: *mut c_void) -> bool {
+    let a = p as usize;
+    a >= BASE + HEAP_OFFSET && a < HEAP_END.load(Ordering::Acquire)
+}
+
+#[no_mangle]
+pub extern "C" fn conf_malloc(n: usize) -> *mut c_void {
+    // SAFETY: our heap.
+    unsafe { mi::mi_heap_malloc(heap(), n) }
+}
+
+#[no_mangle]
+pub extern "C" fn conf_calloc(n: usize, size: usize) -> *mut c_void {
+    // SAFETY: our heap; mimalloc checks the multiplication.
+    unsafe { mi::mi_heap_calloc(heap(), n, size) }
+}
+
+/// # Safety
+/// `p` is null or a live block of the private heap.
+#[no_mangle]
+pub unsafe extern "C" fn conf_realloc(p: *mut c_void, n: usize) -> *mut c_void {
+    if !p.is_null() && !owned(p) {
+        report::violation(b"conf_realloc of memory not from the private heap", None, 0);
+    }
+    // SAFETY: a block of our heap (checked) or null.
+    unsafe { mi::mi_heap_realloc(heap(), p, n) }
+}
+
+/// # Safety
+/// `p` is null or a live block of the private heap.
+#[no_mangle]
+pub unsafe extern "C" fn conf_free(p: *mut c_void) {
+    if p.is_null() {
+        return;
+    }
+    if !owned(p) {
+        report::violation(b"conf_free of memory not from the private heap", None, 0);
+    }
+    // SAFETY: a block of our heap (checked).
+    unsafe { mi::mi_free(p) }
+}

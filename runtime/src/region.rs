@@ -1,0 +1,149 @@
+//! The regions: reserved before any user code runs, then carved into the private globals
+//! area (a bump allocator), the private heap (see `heap`) and native stacks (a pool).
+
+use core::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+
+use crate::layout::*;
+use crate::report;
+use crate::sys;
+
+static READY: AtomicBool = AtomicBool::new(false);
+static GLOBALS_TOP: AtomicUsize = AtomicUsize::new(0);
+
+/// Reserves the block (idempotent). Called from `.preinit_array`, before any constructor.
+pub fn init() {
+    if READY.swap(true, Ordering::AcqRel) {
+        return;
+    }
+    // SAFETY: a fixed mapping that must not replace anything (MAP_FIXED_NOREPLACE).
+    let p = unsafe {
+        libc::mmap(
+            BASE as *mut _,
+            2 * REGION,
+            libc::PROT_NONE,
+            libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_NORESERVE | libc::MAP_FIXED_NOREPLACE,
+            -1,
+            0,
+        )
+    };
+    if p == libc::MAP_FAILED || p as usize != BASE {
+        report::die_errno("cannot reserve the private region at 0x100000000000 (128 GiB, needs a free address range)", "");
+    }
+    if sys::env(c"CONFPASS_REPORT").is_some_and(|v| v == b"regions") {
+        for (name, lo) in [(&b"private"[..], BASE), (&b"runtime"[..], BASE + REGION)] {
+            report::write_all(b"confpass: region ");
+            report::write_all(name);
+            report::write_all(b" ");
+            report::write_hex(lo);
+            report::write_all(b"-");
+            report::write_hex(lo + REGION);
+            report::write_all(b"\n");
+        }
+    }
+}
+
+/// Bump-allocates `size` bytes aligned to `align` in the private globals area, usable at once.
+pub fn alloc_globals(size: usize, align: usize) -> usize {
+    init();
+    let align = align.max(16);
+    let mut top = GLOBALS_TOP.load(Ordering::Acquire);
+    loop {
+        let start = sys::round_up(top, align);
+        let end = start + size;
+        if end > GLOBALS_SIZE {
+            report::die2(b"confpass: private globals exceed the area of ", b"1 GiB");
+        }
+        match GLOBALS_TOP.compare_exchange(top, end, Ordering::AcqRel, Ordering::Acquire) {
+            Ok(_) => {
+                let lo = BASE + GLOBALS_OFFSET + sys::round_up(top, PAGE);
+                let hi = BASE + GLOBALS_OFFSET + sys::round_up(end, PAGE);
+                if hi > lo {
+                    sys::protect(lo, hi - lo, libc::PROT_READ | libc::PROT_WRITE, "private globals");
+                }
+                return BASE + GLOBALS_OFFSET + start;
+            }
+            Err(now) => top = now,
+        }
+    }
+}
+
+/// Native stacks: a pool of `(base, size)` slots in the stacks area; each slot has a guard
+/// page below its usable part. Freed stacks are reused.
+mod stacks {
+    use super::*;
+
+    const MAX_FREE: usize = 256;
+    static LOCK: AtomicBool = AtomicBool::new(false);
+    static mut NEXT: usize = 0;
+    static mut FREE: [(usize, usize); MAX_FREE] = [(0, 0); MAX_FREE];
+    static mut FREE_LEN: usize = 0;
+
+    fn lock() {
+        while LOCK.compare_exchange_weak(false, true, Ordering::Acquire, Ordering::Relaxed).is_err() {
+            core::hint::spin_loop();
+        }
+    }
+
+    fn unlock() {
+        LOCK.store(false, Ordering::Release);
+    }
+
+    /// A stack of at least `size` usable bytes: returns (lowest usable address, size).
+    pub fn alloc(size: usize) -> (usize, usize) {
+        init();
+        let size = sys::round_up(size.max(64 << 10), PAGE);
+        lock();
+        // SAFETY: the pool is only touched under the lock.
+        let found = unsafe {
+            let free = &mut *core::ptr::addr_of_mut!(FREE);
+            let len = &mut *core::ptr::addr_of_mut!(FREE_LEN);
+            match free[..*len].iter().position(|&(_, s)| s == size) {
+                Some(i) => {
+                    let slot = free[i];
+                    free[i] = free[*len - 1];
+                    *len -= 1;
+                    Some(slot.0)
+                }
+                None => None,
+            }
+        };
+        let base = found.unwrap_or_else(|| {
+            // SAFETY: under the lock.
+            unsafe {
+                let next = &mut *core::ptr::addr_of_mut!(NEXT);
+                let base = *next + PAGE; // guard page below
+                *next = base + size;
+                if *next > STACKS_SIZE {
+                    unlock();
+                    report::die2(b"confpass: out of room for native stacks in the private region", b"");
+                }
+                base
+            }
+        });
+        unlock();
+        let lo = BASE + STACKS_OFFSET + base;
+        if found.is_none() {
+            sys::protect(lo, size, libc::PROT_READ | libc::PROT_WRITE, "a native stack");
+        }
+        (lo, size)
+    }
+
+    /// Returns a stack to the pool (its memory is given back to the kernel, zeroed).
+    pub fn free(lo: usize, size: usize) {
+        // SAFETY: the stack belongs to a finished thread; MADV_DONTNEED zeroes it lazily.
+        unsafe { libc::madvise(lo as *mut _, size, libc::MADV_DONTNEED) };
+        lock();
+        // SAFETY: under the lock.
+        unsafe {
+            let free = &mut *core::ptr::addr_of_mut!(FREE);
+            let len = &mut *core::ptr::addr_of_mut!(FREE_LEN);
+            if *len < MAX_FREE {
+                free[*len] = (lo - BASE - STACKS_OFFSET, size);
+                *len += 1;
+            }
+        }
+        unlock();
+    }
+}
+
+pub use stacks::{alloc as alloc_stack, free as free_stack};

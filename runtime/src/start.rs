@@ -1,0 +1,249 @@
+//! Start-up and threads: the regions exist before any constructor runs (`.preinit_array`),
+//! `main` and every thread run on a native stack inside the private region, and alternate
+//! signal stacks are placed there too, so that spilled registers, callee-saved registers and
+//! return addresses holding private values land in private memory.
+//!
+//! confcc links with `--wrap=main --wrap=pthread_create --wrap=pthread_join
+//! --wrap=sigaltstack` (keep in sync with pass/confcc/src/args.rs).
+
+use core::ffi::{c_char, c_int, c_void};
+
+use crate::layout::PAGE;
+use crate::{region, sys};
+
+#[used]
+#[link_section = ".preinit_array"]
+static PREINIT: extern "C" fn(c_int, *mut *mut c_char, *mut *mut c_char) = preinit;
+
+/// Runs before every constructor. The dynamic loader passes main's arguments; libc's
+/// `environ` is not set yet, so the environment is read from `envp`.
+extern "C" fn preinit(_argc: c_int, _argv: *mut *mut c_char, envp: *mut *mut c_char) {
+    sys::set_envp(envp);
+    region::init();
+}
+
+extern "C" {
+    fn __real_main(argc: c_int, argv: *mut *mut c_char, envp: *mut *mut c_char) -> c_int;
+    fn __real_pthread_create(
+        thread: *mut libc::pthread_t,
+        attr: *const libc::pthread_attr_t,
+        start: extern "C" fn(*mut c_void) -> *mut c_void,
+        arg: *mut c_void,
+    ) -> c_int;
+    fn __real_pthread_join(thread: libc::pthread_t, ret: *mut *mut c_void) -> c_int;
+    fn __real_sigaltstack(ss: *const libc::stack_t, old: *mut libc::stack_t) -> c_int;
+    // Not bound by the libc crate.
+    fn pthread_attr_getdetachstate(attr: *const libc::pthread_attr_t, state: *mut c_int) -> c_int;
+    fn pthread_attr_getscope(attr: *const libc::pthread_attr_t, scope: *mut c_int) -> c_int;
+    fn pthread_attr_setscope(attr: *mut libc::pthread_attr_t, scope: c_int) -> c_int;
+}
+
+/// The stack size of `main`: `CONFPASS_STACK_SIZE`, else the soft `RLIMIT_STACK` (at least 8 MiB).
+fn main_stack_size() -> usize {
+    let mut lim = libc::rlimit { rlim_cur: 0, rlim_max: 0 };
+    // SAFETY: writes the struct.
+    let soft = if unsafe { libc::getrlimit(libc::RLIMIT_STACK, &mut lim) } == 0 && lim.rlim_cur != libc::RLIM_INFINITY {
+        lim.rlim_cur as usize
+    } else {
+        64 << 20
+    };
+    sys::env_size(c"CONFPASS_STACK_SIZE", soft.max(8 << 20))
+}
+
+/// Calls `f(a, b, c)` on the stack whose top is `top` (16-byte aligned), then comes back.
+///
+/// # Safety
+/// `top` is the top of a mapped, writable stack big enough for `f`.
+unsafe fn call_on_stack(top: usize, f: usize, a: usize, b: usize, c: usize) -> usize {
+    let ret: usize;
+    // SAFETY: the caller's contract; r12 is callee-saved, so it keeps the old stack pointer
+    // across the call, and the new stack is aligned for the call.
+    unsafe {
+        core::arch::asm!(
+            "mov r12, rsp",
+            "mov rsp, {top}",
+            "call {f}",
+            "mov rsp, r12",
+            top = in(reg) top,
+            f = in(reg) f,
+            in("rdi") a,
+            in("rsi") b,
+            in("rdx") c,
+            lateout("rax") ret,
+            out("r12") _,
+            clobber_abi("C"),
+        );
+    }
+    ret
+}
+
+/// `main`, moved onto a native stack in the private region.
+///
+/// # Safety
+/// Called by libc's start-up code with main's arguments.
+#[no_mangle]
+pub unsafe extern "C" fn __wrap_main(argc: c_int, argv: *mut *mut c_char, envp: *mut *mut c_char) -> c_int {
+    region::init();
+    let (lo, size) = region::alloc_stack(main_stack_size());
+    let top = lo + size - 64;
+    // SAFETY: a fresh stack of `size` bytes; __real_main is the program's main.
+    unsafe { call_on_stack(top & !15, __real_main as *const () as usize, argc as usize, argv as usize, envp as usize) as c_int }
+}
+
+/// What a new thread needs: the user's start routine and its argument.
+struct Start {
+    start: extern "C" fn(*mut c_void) -> *mut c_void,
+    arg: *mut c_void,
+}
+
+extern "C" fn thread_start(p: *mut c_void) -> *mut c_void {
+    // SAFETY: `p` is the Start leaked by __wrap_pthread_create for this thread.
+    let s = unsafe { core::ptr::read(p as *const Start) };
+    // SAFETY: freeing the private block that held it.
+    unsafe { crate::heap::conf_free(p) };
+    (s.start)(s.arg)
+}
+
+/// Stacks of running threads, returned to the pool when the thread is joined.
+mod live {
+    use core::sync::atomic::{AtomicBool, Ordering};
+
+    const MAX: usize = 4096;
+    static LOCK: AtomicBool = AtomicBool::new(false);
+    static mut SLOTS: [(libc::pthread_t, usize, usize); MAX] = [(0, 0, 0); MAX];
+
+    fn with<R>(f: impl FnOnce(&mut [(libc::pthread_t, usize, usize); MAX]) -> R) -> R {
+        while LOCK.compare_exchange_weak(false, true, Ordering::Acquire, Ordering::Relaxed).is_err() {
+            core::hint::spin_loop();
+        }
+        // SAFETY: under the lock.
+        let r = f(unsafe { &mut *core::ptr::addr_of_mut!(SLOTS) });
+        LOCK.store(false, Ordering::Release);
+        r
+    }
+
+    pub fn add(t: libc::pthread_t, lo: usize, size: usize) {
+        with(|s| {
+            if let Some(slot) = s.iter_mut().find(|x| x.2 == 0) {
+                *slot = (t, lo, size);
+            }
+        });
+    }
+
+    pub fn take(t: libc::pthread_t) -> Option<(usize, usize)> {
+        with(|s| {
+            let slot = s.iter_mut().find(|x| x.2 != 0 && x.0 == t)?;
+            let r = (slot.1, slot.2);
+            *slot = (0, 0, 0);
+            Some(r)
+        })
+    }
+}
+
+/// Copies the attributes a program may set into `to`, except the stack, which is ours.
+///
+/// # Safety
+/// `from` is an initialised attribute object; `to` is uninitialised.
+unsafe fn copy_attr(from: *const libc::pthread_attr_t, to: *mut libc::pthread_attr_t) -> usize {
+    // SAFETY: the caller's contract; each getter writes its out-parameter.
+    unsafe {
+        libc::pthread_attr_init(to);
+        let mut v: c_int = 0;
+        if pthread_attr_getdetachstate(from, &mut v) == 0 {
+            libc::pthread_attr_setdetachstate(to, v);
+        }
+        if libc::pthread_attr_getschedpolicy(from, &mut v) == 0 {
+            libc::pthread_attr_setschedpolicy(to, v);
+        }
+        let mut param: libc::sched_param = core::mem::zeroed();
+        if libc::pthread_attr_getschedparam(from, &mut param) == 0 {
+            libc::pthread_attr_setschedparam(to, &param);
+        }
+        if libc::pthread_attr_getinheritsched(from, &mut v) == 0 {
+            libc::pthread_attr_setinheritsched(to, v);
+        }
+        if pthread_attr_getscope(from, &mut v) == 0 {
+            pthread_attr_setscope(to, v);
+        }
+        let mut size = 0usize;
+        libc::pthread_attr_getstacksize(from, &mut size);
+        size
+    }
+}
+
+/// `pthread_create`, with the thread's stack in the private region.
+///
+/// # Safety
+/// As `pthread_create`.
+#[no_mangle]
+pub unsafe extern "C" fn __wrap_pthread_create(
+    thread: *mut libc::pthread_t,
+    attr: *const libc::pthread_attr_t,
+    start: extern "C" fn(*mut c_void) -> *mut c_void,
+    arg: *mut c_void,
+) -> c_int {
+    // SAFETY: attribute objects are plain memory; see copy_attr.
+    unsafe {
+        let mut ours: libc::pthread_attr_t = core::mem::zeroed();
+        let requested = if attr.is_null() {
+            libc::pthread_attr_init(&mut ours);
+            0
+        } else {
+            copy_attr(attr, &mut ours)
+        };
+        let size = sys::env_size(c"CONFPASS_THREAD_STACK_SIZE", requested.max(8 << 20));
+        let (lo, size) = region::alloc_stack(size);
+        libc::pthread_attr_setstack(&mut ours, lo as *mut c_void, size);
+        let boxed = crate::heap::conf_malloc(core::mem::size_of::<Start>()) as *mut Start;
+        if boxed.is_null() {
+            region::free_stack(lo, size);
+            libc::pthread_attr_destroy(&mut ours);
+            return libc::EAGAIN;
+        }
+        boxed.write(Start { start, arg });
+        let r = __real_pthread_create(thread, &ours, thread_start, boxed as *mut c_void);
+        libc::pthread_attr_destroy(&mut ours);
+        if r != 0 {
+            crate::heap::conf_free(boxed as *mut c_void);
+            region::free_stack(lo, size);
+        } else {
+            live::add(*thread, lo, size);
+        }
+        r
+    }
+}
+
+/// `pthread_join`; a joined thread's stack goes back to the pool (detached threads keep
+/// theirs: nobody can tell when they are done with it).
+///
+/// # Safety
+/// As `pthread_join`.
+#[no_mangle]
+pub unsafe extern "C" fn __wrap_pthread_join(thread: libc::pthread_t, ret: *mut *mut c_void) -> c_int {
+    // SAFETY: as pthread_join.
+    let r = unsafe { __real_pthread_join(thread, ret) };
+    if r == 0 {
+        if let Some((lo, size)) = live::take(thread) {
+            region::free_stack(lo, size);
+        }
+    }
+    r
+}
+
+/// `sigaltstack`: an alternate signal stack is a native stack too, so it moves into the
+/// private region (the program's own buffer is left unused).
+///
+/// # Safety
+/// As `sigaltstack`.
+#[no_mangle]
+pub unsafe extern "C" fn __wrap_sigaltstack(ss: *const libc::stack_t, old: *mut libc::stack_t) -> c_int {
+    // SAFETY: as sigaltstack; `ss` is read only when non-null.
+    unsafe {
+        if ss.is_null() || (*ss).ss_flags & libc::SS_DISABLE != 0 {
+            return __real_sigaltstack(ss, old);
+        }
+        let (lo, size) = region::alloc_stack(sys::round_up((*ss).ss_size.max(libc::MINSIGSTKSZ), PAGE));
+        let ours = libc::stack_t { ss_sp: lo as *mut c_void, ss_flags: (*ss).ss_flags, ss_size: size };
+        __real_sigaltstack(&ours, old)
+    }
+}
