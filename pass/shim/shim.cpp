@@ -10,6 +10,9 @@
 #include "llvm/IR/Constants.h"
 #include "llvm/IR/DiagnosticInfo.h"
 #include "llvm/IR/Metadata.h"
+#include "llvm/IR/ReplaceConstant.h"
+#include "llvm/Analysis/ValueTracking.h"
+#include "llvm/Transforms/Utils/ModuleUtils.h"
 #include "llvm/IR/Function.h"
 #include "llvm/IR/Instruction.h"
 #include "llvm/IR/LLVMContext.h"
@@ -125,6 +128,41 @@ extern "C" bool confpass_shim_module_flag(LLVMModuleRef mod, const char *key, si
     return false;
   *out = C->getZExtValue();
   return true;
+}
+
+// ---------------------------------------------------------------------------------------------
+// IR utilities the C API lacks (used by the instrumentation; Rust decides what to change).
+
+/// Turns every constant expression that uses one of `vals` inside a function into
+/// instructions, so that each remaining function-level use is an instruction operand.
+extern "C" void confpass_shim_expand_constant_users(LLVMValueRef *vals, size_t n) {
+  SmallVector<Constant *, 16> Cs;
+  for (size_t i = 0; i < n; ++i)
+    Cs.push_back(cast<Constant>(unwrap(vals[i])));
+  convertUsersOfConstantsToInstructions(Cs);
+}
+
+/// Deletes a global variable if nothing but dead constants uses it; returns whether it did.
+extern "C" bool confpass_shim_delete_if_unused(LLVMValueRef global) {
+  auto *G = cast<GlobalVariable>(unwrap(global));
+  G->removeDeadConstantUsers();
+  if (!G->use_empty())
+    return false;
+  G->eraseFromParent();
+  return true;
+}
+
+/// Adds `fn` to `llvm.global_ctors` with `priority` (lower runs first).
+extern "C" void confpass_shim_append_ctor(LLVMModuleRef mod, LLVMValueRef fn, int priority) {
+  appendToGlobalCtors(*unwrap(mod), cast<Function>(unwrap(fn)), priority);
+}
+
+/// The global a constant pointer is based on and its constant byte offset (null if none).
+extern "C" LLVMValueRef confpass_shim_base_offset(LLVMModuleRef mod, LLVMValueRef ptr, int64_t *offset) {
+  int64_t Off = 0;
+  Value *Base = GetPointerBaseWithConstantOffset(unwrap(ptr), Off, unwrap(mod)->getDataLayout());
+  *offset = Off;
+  return isa<GlobalVariable>(Base) ? wrap(Base) : nullptr;
 }
 
 // ---------------------------------------------------------------------------------------------

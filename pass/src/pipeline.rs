@@ -218,7 +218,20 @@ fn instrument_step(module: &BorrowedModule<'_>, view: &ModuleView<'_>, opts: &Op
         return false;
     }
     census(view, stats);
-    instrument::run(module, opts, stats);
+    // LLVM itself sometimes leaves IR its verifier rejects with non-zero address spaces (its
+    // memcmp→bcmp rewrite passes a private pointer to a generic-pointer declaration); only
+    // breakage confpass introduces is confpass's bug.
+    let valid_before = module.verify().is_ok();
+    if !valid_before {
+        stats.inc("input-ir-already-invalid");
+    }
+    let diags = instrument::run(module, view, opts, stats);
+    report(module, &diags, stats);
+    // Every rewrite must leave valid IR: a broken module is confpass's bug, never clang's.
+    if let Err(e) = module.verify().or_else(|e| if valid_before { Err(e) } else { Ok(()) }) {
+        let first: String = e.lines().take(4).collect::<Vec<_>>().join(" / ");
+        panic!("instrumentation produced invalid IR: {first}");
+    }
     module.set_flag_u32(flag::INSTRUMENTED, 1, FlagMerge::Warning);
     true
 }

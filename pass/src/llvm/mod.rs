@@ -6,6 +6,7 @@
 //! Handles carry the lifetime of the module they came from, so none outlives a pass run.
 //! Rewriting IR goes through inkwell's builder in `instrument` (the one module that mutates IR).
 
+pub mod edit;
 pub mod shim;
 
 use std::ffi::{c_char, CStr};

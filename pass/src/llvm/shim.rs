@@ -148,6 +148,28 @@ impl<'ctx> BorrowedModule<'ctx> {
         unsafe { confpass_shim_remark(at.raw(), name.as_ptr(), msg.as_ptr().cast(), msg.len()) }
     }
 
+    /// LLVM's verifier over the whole module: `Err` with its report when the IR is broken.
+    pub fn verify(&self) -> Result<(), String> {
+        let mut msg: *mut c_char = std::ptr::null_mut();
+        // SAFETY: a live module; the message is disposed of after copying.
+        unsafe {
+            let broken = llvm_sys::analysis::LLVMVerifyModule(
+                self.raw(),
+                llvm_sys::analysis::LLVMVerifierFailureAction::LLVMReturnStatusAction,
+                &mut msg,
+            ) != 0;
+            let text = if msg.is_null() { String::new() } else { std::ffi::CStr::from_ptr(msg).to_string_lossy().into_owned() };
+            if !msg.is_null() {
+                llc::LLVMDisposeMessage(msg);
+            }
+            if broken {
+                Err(text)
+            } else {
+                Ok(())
+            }
+        }
+    }
+
     /// Reads an integer module flag (`!llvm.module.flags`), if present.
     pub fn flag_u64(&self, key: &str) -> Option<u64> {
         let mut value = 0u64;

@@ -1,0 +1,321 @@
+//! Safe wrappers for changing IR: the primitives `instrument` composes. Every function here
+//! keeps the module valid on its own (types checked by LLVM's builder); `instrument` decides
+//! what to change.
+
+use std::ffi::{c_char, CString};
+use std::marker::PhantomData;
+
+use llvm_sys::core as llc;
+use llvm_sys::prelude::{LLVMBuilderRef, LLVMContextRef, LLVMModuleRef, LLVMTypeRef, LLVMValueRef};
+use llvm_sys::target::{LLVMABIAlignmentOfType, LLVMABISizeOfType, LLVMGetModuleDataLayout, LLVMTargetDataRef};
+pub use llvm_sys::LLVMLinkage as Linkage;
+
+use super::{Block, BorrowedModule, Type, Value};
+
+extern "C" {
+    fn confpass_shim_expand_constant_users(vals: *mut LLVMValueRef, n: usize);
+    fn confpass_shim_delete_if_unused(global: LLVMValueRef) -> bool;
+    fn confpass_shim_append_ctor(module: LLVMModuleRef, f: LLVMValueRef, priority: i32);
+    fn confpass_shim_base_offset(module: LLVMModuleRef, ptr: LLVMValueRef, offset: *mut i64) -> LLVMValueRef;
+}
+
+/// An IR editor for one module: a builder plus the module's data layout.
+pub struct Editor<'m> {
+    module: LLVMModuleRef,
+    ctx: LLVMContextRef,
+    builder: LLVMBuilderRef,
+    layout: LLVMTargetDataRef,
+    _module: PhantomData<&'m ()>,
+}
+
+fn cname(s: &str) -> CString {
+    CString::new(s).expect("IR names have no NUL")
+}
+
+fn ty<'m>(raw: LLVMTypeRef) -> Type<'m> {
+    Type { raw, _module: PhantomData }
+}
+
+fn val<'m>(raw: LLVMValueRef) -> Value<'m> {
+    Value::wrap(raw).expect("LLVM returned a value")
+}
+
+impl Drop for Editor<'_> {
+    fn drop(&mut self) {
+        // SAFETY: the builder was created by this editor and is not used after.
+        unsafe { llc::LLVMDisposeBuilder(self.builder) }
+    }
+}
+
+impl<'m> Editor<'m> {
+    pub fn new(module: &'m BorrowedModule<'_>) -> Self {
+        let m = module.raw();
+        // SAFETY: a live module; the builder belongs to its context.
+        unsafe {
+            let ctx = llc::LLVMGetModuleContext(m);
+            Editor { module: m, ctx, builder: llc::LLVMCreateBuilderInContext(ctx), layout: LLVMGetModuleDataLayout(m), _module: PhantomData }
+        }
+    }
+
+    pub fn int(&self, bits: u32) -> Type<'m> {
+        // SAFETY: live context.
+        ty(unsafe { llc::LLVMIntTypeInContext(self.ctx, bits) })
+    }
+
+    pub fn ptr(&self, address_space: u32) -> Type<'m> {
+        // SAFETY: live context.
+        ty(unsafe { llc::LLVMPointerTypeInContext(self.ctx, address_space) })
+    }
+
+    pub fn void(&self) -> Type<'m> {
+        // SAFETY: live context.
+        ty(unsafe { llc::LLVMVoidTypeInContext(self.ctx) })
+    }
+
+    pub fn function_type(&self, ret: Type<'m>, params: &[Type<'m>]) -> Type<'m> {
+        let mut p: Vec<LLVMTypeRef> = params.iter().map(|t| t.raw).collect();
+        // SAFETY: valid types of this context.
+        ty(unsafe { llc::LLVMFunctionType(ret.raw, p.as_mut_ptr(), p.len() as u32, 0) })
+    }
+
+    pub fn byte_array(&self, n: u64) -> Type<'m> {
+        // SAFETY: live context.
+        ty(unsafe { llc::LLVMArrayType2(llc::LLVMInt8TypeInContext(self.ctx), n) })
+    }
+
+    /// Allocation size of a type (what a global of it occupies).
+    pub fn size_of(&self, t: Type<'m>) -> u64 {
+        // SAFETY: the module's data layout and a sized type.
+        unsafe { LLVMABISizeOfType(self.layout, t.raw) }
+    }
+
+    pub fn abi_align(&self, t: Type<'m>) -> u64 {
+        // SAFETY: the module's data layout.
+        u64::from(unsafe { LLVMABIAlignmentOfType(self.layout, t.raw) })
+    }
+
+    /// The type of the value a global holds.
+    pub fn value_type(&self, g: Value<'m>) -> Type<'m> {
+        // SAFETY: a global value.
+        ty(unsafe { llc::LLVMGlobalGetValueType(g.raw) })
+    }
+
+    pub fn alignment(&self, g: Value<'m>) -> u64 {
+        // SAFETY: a global value.
+        u64::from(unsafe { llc::LLVMGetAlignment(g.raw) })
+    }
+
+    pub fn linkage(&self, g: Value<'m>) -> Linkage {
+        // SAFETY: a global value.
+        unsafe { llc::LLVMGetLinkage(g.raw) }
+    }
+
+    pub fn const_int(&self, t: Type<'m>, v: u64) -> Value<'m> {
+        // SAFETY: an integer type.
+        val(unsafe { llc::LLVMConstInt(t.raw, v, 0) })
+    }
+
+    pub fn const_null(&self, t: Type<'m>) -> Value<'m> {
+        // SAFETY: a valid type.
+        val(unsafe { llc::LLVMConstNull(t.raw) })
+    }
+
+    /// A packed constant struct of `fields` (no implicit padding).
+    pub fn const_packed_struct(&self, fields: &[Value<'m>]) -> Value<'m> {
+        let mut f: Vec<LLVMValueRef> = fields.iter().map(|v| v.raw).collect();
+        // SAFETY: constants of this context.
+        val(unsafe { llc::LLVMConstStructInContext(self.ctx, f.as_mut_ptr(), f.len() as u32, 1) })
+    }
+
+    /// The same aggregate constant with new elements (same type).
+    pub fn const_aggregate_like(&self, like: Value<'m>, elements: &[Value<'m>]) -> Value<'m> {
+        let mut e: Vec<LLVMValueRef> = elements.iter().map(|v| v.raw).collect();
+        // SAFETY: `like` is a ConstantStruct or ConstantArray and `elements` match its element types.
+        unsafe {
+            let t = llc::LLVMTypeOf(like.raw);
+            match llc::LLVMGetTypeKind(t) {
+                llvm_sys::LLVMTypeKind::LLVMStructTypeKind => val(llc::LLVMConstNamedStruct(t, e.as_mut_ptr(), e.len() as u32)),
+                _ => val(llc::LLVMConstArray2(llc::LLVMGetElementType(t), e.as_mut_ptr(), e.len() as u64)),
+            }
+        }
+    }
+
+    /// Whether a constant is a struct (else an array) aggregate.
+    pub fn is_struct_constant(&self, c: Value<'m>) -> bool {
+        // SAFETY: a valid value.
+        unsafe { llc::LLVMGetTypeKind(llc::LLVMTypeOf(c.raw)) == llvm_sys::LLVMTypeKind::LLVMStructTypeKind }
+    }
+
+    /// Whether a constant is an aggregate whose elements are its operands.
+    pub fn is_aggregate_constant(&self, c: Value<'m>) -> bool {
+        // SAFETY: a valid value.
+        unsafe { !llc::LLVMIsAConstantStruct(c.raw).is_null() || !llc::LLVMIsAConstantArray(c.raw).is_null() }
+    }
+
+    pub fn add_global(&self, t: Type<'m>, name: &str, address_space: u32) -> Value<'m> {
+        let n = cname(name);
+        // SAFETY: live module, valid type.
+        val(unsafe { llc::LLVMAddGlobalInAddressSpace(self.module, t.raw, n.as_ptr(), address_space) })
+    }
+
+    pub fn set_initializer(&self, g: Value<'m>, init: Value<'m>) {
+        // SAFETY: a global variable and a constant of its value type.
+        unsafe { llc::LLVMSetInitializer(g.raw, init.raw) }
+    }
+
+    pub fn set_linkage(&self, g: Value<'m>, l: Linkage) {
+        // SAFETY: a global value.
+        unsafe { llc::LLVMSetLinkage(g.raw, l) }
+    }
+
+    pub fn set_alignment(&self, g: Value<'m>, align: u64) {
+        // SAFETY: a global value.
+        unsafe { llc::LLVMSetAlignment(g.raw, align as u32) }
+    }
+
+    pub fn set_constant(&self, g: Value<'m>, constant: bool) {
+        // SAFETY: a global variable.
+        unsafe { llc::LLVMSetGlobalConstant(g.raw, i32::from(constant)) }
+    }
+
+    /// Deletes a global variable that nothing (but dead constants) uses; false if still used.
+    pub fn delete_if_unused(&self, g: Value<'m>) -> bool {
+        // SAFETY: a global variable of this module; not used afterwards when deleted.
+        unsafe { confpass_shim_delete_if_unused(g.raw) }
+    }
+
+    /// Turns constant expressions over `consts` used by instructions into instructions.
+    pub fn expand_constant_users(&self, consts: &[Value<'m>]) {
+        let mut raw: Vec<LLVMValueRef> = consts.iter().map(|v| v.raw).collect();
+        // SAFETY: constants of this module.
+        unsafe { confpass_shim_expand_constant_users(raw.as_mut_ptr(), raw.len()) }
+    }
+
+    /// The global a constant pointer is based on, and the byte offset from it.
+    pub fn base_and_offset(&self, c: Value<'m>) -> Option<(Value<'m>, i64)> {
+        let mut off = 0i64;
+        // SAFETY: a constant of this module.
+        let base = unsafe { confpass_shim_base_offset(self.module, c.raw, &mut off) };
+        Value::wrap(base).map(|b| (b, off))
+    }
+
+    /// A function declared or defined in the module by name, or a new declaration.
+    pub fn function(&self, name: &str, t: Type<'m>) -> Value<'m> {
+        let n = cname(name);
+        // SAFETY: live module.
+        unsafe {
+            let f = llc::LLVMGetNamedFunction(self.module, n.as_ptr());
+            if f.is_null() {
+                val(llc::LLVMAddFunction(self.module, n.as_ptr(), t.raw))
+            } else {
+                val(f)
+            }
+        }
+    }
+
+    /// A new internal function with one empty entry block; the builder is placed in it.
+    pub fn new_internal_function(&self, name: &str, t: Type<'m>) -> Value<'m> {
+        let f = self.function(name, t);
+        self.set_linkage(f, Linkage::LLVMInternalLinkage);
+        // SAFETY: a function of this module.
+        unsafe {
+            let bb = llc::LLVMAppendBasicBlockInContext(self.ctx, f.raw, c"entry".as_ptr());
+            llc::LLVMPositionBuilderAtEnd(self.builder, bb);
+        }
+        f
+    }
+
+    pub fn append_ctor(&self, f: Value<'m>, priority: i32) {
+        // SAFETY: a function of this module.
+        unsafe { confpass_shim_append_ctor(self.module, f.raw, priority) }
+    }
+
+    /// Places the builder at the first point of a function's entry block after its allocas.
+    pub fn position_at_entry(&self, f: Value<'m>) {
+        let entry = f.blocks()[0];
+        let first = entry.instructions().find(|i| i.opcode() != Some(super::Opcode::LLVMAlloca));
+        // SAFETY: a block or instruction of this module.
+        unsafe {
+            match first {
+                Some(i) => llc::LLVMPositionBuilderBefore(self.builder, i.raw),
+                None => llc::LLVMPositionBuilderAtEnd(self.builder, entry_raw(entry)),
+            }
+        }
+    }
+
+    /// Places the builder right after an instruction (not a terminator).
+    pub fn position_after(&self, inst: Value<'m>) {
+        // SAFETY: an instruction of this module with a successor in its block.
+        unsafe { llc::LLVMPositionBuilderBefore(self.builder, llc::LLVMGetNextInstruction(inst.raw)) }
+    }
+
+    pub fn load(&self, t: Type<'m>, ptr: Value<'m>) -> Value<'m> {
+        // SAFETY: the builder is positioned; LLVM checks the types.
+        val(unsafe { llc::LLVMBuildLoad2(self.builder, t.raw, ptr.raw, c"".as_ptr() as *const c_char) })
+    }
+
+    pub fn store(&self, v: Value<'m>, ptr: Value<'m>) {
+        // SAFETY: the builder is positioned.
+        unsafe { llc::LLVMBuildStore(self.builder, v.raw, ptr.raw) };
+    }
+
+    /// `getelementptr inbounds i8, ptr, offset`.
+    pub fn byte_offset(&self, ptr: Value<'m>, offset: u64) -> Value<'m> {
+        if offset == 0 {
+            return ptr;
+        }
+        let mut idx = [self.const_int(self.int(64), offset).raw];
+        // SAFETY: the builder is positioned; an i8 GEP on a pointer.
+        val(unsafe {
+            llc::LLVMBuildInBoundsGEP2(self.builder, llc::LLVMInt8TypeInContext(self.ctx), ptr.raw, idx.as_mut_ptr(), 1, c"".as_ptr())
+        })
+    }
+
+    /// `getelementptr inbounds T, ptr, 0, i, j, …` (struct indices as i32, array indices as i64).
+    pub fn element(&self, t: Type<'m>, ptr: Value<'m>, path: &[(u64, bool)]) -> Value<'m> {
+        let mut idx = vec![self.const_int(self.int(64), 0).raw];
+        for &(i, in_struct) in path {
+            idx.push(self.const_int(self.int(if in_struct { 32 } else { 64 }), i).raw);
+        }
+        // SAFETY: the builder is positioned; the path follows `t`'s structure.
+        val(unsafe { llc::LLVMBuildInBoundsGEP2(self.builder, t.raw, ptr.raw, idx.as_mut_ptr(), idx.len() as u32, c"".as_ptr()) })
+    }
+
+    pub fn addrspacecast(&self, v: Value<'m>, to: Type<'m>) -> Value<'m> {
+        // SAFETY: the builder is positioned; a pointer to a pointer type.
+        val(unsafe { llc::LLVMBuildAddrSpaceCast(self.builder, v.raw, to.raw, c"".as_ptr()) })
+    }
+
+    pub fn call(&self, fn_type: Type<'m>, f: Value<'m>, args: &[Value<'m>]) -> Value<'m> {
+        let mut a: Vec<LLVMValueRef> = args.iter().map(|v| v.raw).collect();
+        // SAFETY: the builder is positioned; LLVM checks the signature.
+        val(unsafe { llc::LLVMBuildCall2(self.builder, fn_type.raw, f.raw, a.as_mut_ptr(), a.len() as u32, c"".as_ptr()) })
+    }
+
+    pub fn ret_void(&self) {
+        // SAFETY: the builder is positioned at the end of a block.
+        unsafe { llc::LLVMBuildRetVoid(self.builder) };
+    }
+
+    /// Replaces every operand of `user` that is `old` by `new`.
+    pub fn replace_operand(&self, user: Value<'m>, old: Value<'m>, new: Value<'m>) {
+        let ops: Vec<Value<'m>> = user.operands().collect();
+        for (i, op) in ops.into_iter().enumerate() {
+            if op == old {
+                // SAFETY: an operand index of `user`; the new value has the old one's type.
+                unsafe { llc::LLVMSetOperand(user.raw, i as u32, new.raw) }
+            }
+        }
+    }
+
+    /// The function an instruction belongs to.
+    pub fn function_of(&self, inst: Value<'m>) -> Option<Value<'m>> {
+        let b = inst.parent_block()?;
+        // SAFETY: a live block.
+        Value::wrap(unsafe { llc::LLVMGetBasicBlockParent(entry_raw(b)) })
+    }
+}
+
+fn entry_raw(b: Block<'_>) -> llvm_sys::prelude::LLVMBasicBlockRef {
+    b.raw
+}
