@@ -14,6 +14,7 @@
 #include "llvm/Analysis/ValueTracking.h"
 #include "llvm/Transforms/Utils/ModuleUtils.h"
 #include "llvm/IR/Function.h"
+#include "llvm/IR/Instructions.h"
 #include "llvm/IR/Instruction.h"
 #include "llvm/IR/LLVMContext.h"
 #include "llvm/IR/Module.h"
@@ -162,7 +163,7 @@ extern "C" LLVMValueRef confpass_shim_base_offset(LLVMModuleRef mod, LLVMValueRe
   int64_t Off = 0;
   Value *Base = GetPointerBaseWithConstantOffset(unwrap(ptr), Off, unwrap(mod)->getDataLayout());
   *offset = Off;
-  return isa<GlobalVariable>(Base) ? wrap(Base) : nullptr;
+  return isa<GlobalVariable>(Base) || isa<AllocaInst>(Base) ? wrap(Base) : nullptr;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,7 +1,8 @@
 //! Start-up and threads: the regions exist before any constructor runs (`.preinit_array`),
 //! `main` and every thread run on a native stack inside the private region, and alternate
 //! signal stacks are placed there too, so that spilled registers, callee-saved registers and
-//! return addresses holding private values land in private memory.
+//! return addresses holding private values land in private memory. Each thread also gets a
+//! public stack (ordinary memory) for the public locals the plugin moves off the native stack.
 //!
 //! confcc links with `--wrap=main --wrap=pthread_create --wrap=pthread_join
 //! --wrap=sigaltstack` (keep in sync with pass/confcc/src/args.rs).
@@ -10,6 +11,41 @@ use core::ffi::{c_char, c_int, c_void};
 
 use crate::layout::PAGE;
 use crate::{region, sys};
+
+// The thread's public stack pointer, read and written by compiled code at function entry and
+// exit (initial-exec TLS). Keep in sync with pass/src/instrument/stack.rs (PUBLIC_SP).
+core::arch::global_asm!(
+    ".section .tbss,\"awT\",@nobits",
+    ".globl __confpass_public_sp",
+    ".type __confpass_public_sp, @object",
+    ".size __confpass_public_sp, 8",
+    ".p2align 3",
+    "__confpass_public_sp:",
+    ".zero 8",
+    ".text",
+);
+
+/// Sets this thread's public stack pointer.
+fn set_public_sp(top: usize) {
+    // SAFETY: writes this thread's slot of the TLS variable defined above.
+    unsafe { core::arch::asm!("mov qword ptr fs:[__confpass_public_sp@tpoff], {}", in(reg) top, options(nostack)) }
+}
+
+/// A public stack (ordinary memory outside the regions) of `size` bytes with a guard page
+/// below; returns (mapping start, mapping length, top).
+fn alloc_public_stack(size: usize) -> (usize, usize, usize) {
+    let len = sys::round_up(size, PAGE) + PAGE;
+    // SAFETY: a fresh anonymous mapping anywhere the kernel likes.
+    let p = unsafe {
+        libc::mmap(core::ptr::null_mut(), len, libc::PROT_READ | libc::PROT_WRITE, libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_NORESERVE, -1, 0)
+    };
+    if p == libc::MAP_FAILED {
+        crate::report::die_errno("cannot map", "a public stack");
+    }
+    // SAFETY: the lowest page of our own mapping becomes the guard.
+    unsafe { libc::mprotect(p, PAGE, libc::PROT_NONE) };
+    (p as usize, len, (p as usize + len) & !15)
+}
 
 #[used]
 #[link_section = ".preinit_array"]
@@ -50,31 +86,43 @@ fn main_stack_size() -> usize {
     sys::env_size(c"CONFPASS_STACK_SIZE", soft.max(8 << 20))
 }
 
-/// Calls `f(a, b, c)` on the stack whose top is `top` (16-byte aligned), then comes back.
-///
-/// # Safety
-/// `top` is the top of a mapped, writable stack big enough for `f`.
-unsafe fn call_on_stack(top: usize, f: usize, a: usize, b: usize, c: usize) -> usize {
-    let ret: usize;
-    // SAFETY: the caller's contract; r12 is callee-saved, so it keeps the old stack pointer
-    // across the call, and the new stack is aligned for the call.
-    unsafe {
-        core::arch::asm!(
-            "mov r12, rsp",
-            "mov rsp, {top}",
-            "call {f}",
-            "mov rsp, r12",
-            top = in(reg) top,
-            f = in(reg) f,
-            in("rdi") a,
-            in("rsi") b,
-            in("rdx") c,
-            lateout("rax") ret,
-            out("r12") _,
-            clobber_abi("C"),
-        );
-    }
-    ret
+// Calls `f(a, b, c)` on another stack and comes back. The first frame on the new stack marks
+// the end of the stack for unwinders (`.cfi_undefined rip`, as `_start` does), so a forced
+// unwind (pthread_exit, cancellation) stops there instead of walking into the old stack.
+//   confpass_on_stack(a: rdi, b: rsi, c: rdx, f: rcx, top: r8) -> rax
+core::arch::global_asm!(
+    ".text",
+    ".p2align 4",
+    ".type confpass_on_stack, @function",
+    "confpass_on_stack:",
+    ".cfi_startproc",
+    "push rbx",
+    ".cfi_def_cfa_offset 16",
+    ".cfi_offset rbx, -16",
+    "mov rbx, rsp",
+    "mov rsp, r8",
+    "call confpass_stack_base",
+    "mov rsp, rbx",
+    "pop rbx",
+    ".cfi_def_cfa_offset 8",
+    "ret",
+    ".cfi_endproc",
+    ".size confpass_on_stack, . - confpass_on_stack",
+    ".p2align 4",
+    ".type confpass_stack_base, @function",
+    "confpass_stack_base:",
+    ".cfi_startproc",
+    ".cfi_undefined rip",
+    "sub rsp, 8",
+    "call rcx",
+    "add rsp, 8",
+    "ret",
+    ".cfi_endproc",
+    ".size confpass_stack_base, . - confpass_stack_base",
+);
+
+extern "C" {
+    fn confpass_on_stack(a: usize, b: usize, c: usize, f: usize, top: usize) -> usize;
 }
 
 /// `main`, moved onto a native stack in the private region.
@@ -84,16 +132,19 @@ unsafe fn call_on_stack(top: usize, f: usize, a: usize, b: usize, c: usize) -> u
 #[no_mangle]
 pub unsafe extern "C" fn __wrap_main(argc: c_int, argv: *mut *mut c_char, envp: *mut *mut c_char) -> c_int {
     region::init();
-    let (lo, size) = region::alloc_stack(main_stack_size());
+    let size = main_stack_size();
+    set_public_sp(alloc_public_stack(size).2);
+    let (lo, size) = region::alloc_stack(size);
     let top = lo + size - 64;
     // SAFETY: a fresh stack of `size` bytes; __real_main is the program's main.
-    unsafe { call_on_stack(top & !15, __real_main as *const () as usize, argc as usize, argv as usize, envp as usize) as c_int }
+    unsafe { confpass_on_stack(argc as usize, argv as usize, envp as usize, __real_main as *const () as usize, top & !15) as c_int }
 }
 
-/// What a new thread needs: the user's start routine and its argument.
+/// What a new thread needs: the user's start routine and its argument, its public stack.
 struct Start {
     start: extern "C" fn(*mut c_void) -> *mut c_void,
     arg: *mut c_void,
+    public_top: usize,
 }
 
 extern "C" fn thread_start(p: *mut c_void) -> *mut c_void {
@@ -101,6 +152,7 @@ extern "C" fn thread_start(p: *mut c_void) -> *mut c_void {
     let s = unsafe { core::ptr::read(p as *const Start) };
     // SAFETY: freeing the private block that held it.
     unsafe { crate::heap::conf_free(p) };
+    set_public_sp(s.public_top);
     (s.start)(s.arg)
 }
 
@@ -110,9 +162,11 @@ mod live {
 
     const MAX: usize = 4096;
     static LOCK: AtomicBool = AtomicBool::new(false);
-    static mut SLOTS: [(libc::pthread_t, usize, usize); MAX] = [(0, 0, 0); MAX];
+    /// (thread, native stack, its size, public stack mapping, its length)
+    type Slot = (libc::pthread_t, usize, usize, usize, usize);
+    static mut SLOTS: [Slot; MAX] = [(0, 0, 0, 0, 0); MAX];
 
-    fn with<R>(f: impl FnOnce(&mut [(libc::pthread_t, usize, usize); MAX]) -> R) -> R {
+    fn with<R>(f: impl FnOnce(&mut [Slot; MAX]) -> R) -> R {
         while LOCK.compare_exchange_weak(false, true, Ordering::Acquire, Ordering::Relaxed).is_err() {
             core::hint::spin_loop();
         }
@@ -122,19 +176,19 @@ mod live {
         r
     }
 
-    pub fn add(t: libc::pthread_t, lo: usize, size: usize) {
+    pub fn add(slot: Slot) {
         with(|s| {
-            if let Some(slot) = s.iter_mut().find(|x| x.2 == 0) {
-                *slot = (t, lo, size);
+            if let Some(free) = s.iter_mut().find(|x| x.2 == 0) {
+                *free = slot;
             }
         });
     }
 
-    pub fn take(t: libc::pthread_t) -> Option<(usize, usize)> {
+    pub fn take(t: libc::pthread_t) -> Option<Slot> {
         with(|s| {
             let slot = s.iter_mut().find(|x| x.2 != 0 && x.0 == t)?;
-            let r = (slot.1, slot.2);
-            *slot = (0, 0, 0);
+            let r = *slot;
+            *slot = (0, 0, 0, 0, 0);
             Some(r)
         })
     }
@@ -192,22 +246,25 @@ pub unsafe extern "C" fn __wrap_pthread_create(
             copy_attr(attr, &mut ours)
         };
         let size = sys::env_size(c"CONFPASS_THREAD_STACK_SIZE", requested.max(8 << 20));
+        let (public, public_len, public_top) = alloc_public_stack(size);
         let (lo, size) = region::alloc_stack(size);
         libc::pthread_attr_setstack(&mut ours, lo as *mut c_void, size);
         let boxed = crate::heap::conf_malloc(core::mem::size_of::<Start>()) as *mut Start;
         if boxed.is_null() {
             region::free_stack(lo, size);
+            libc::munmap(public as *mut c_void, public_len);
             libc::pthread_attr_destroy(&mut ours);
             return libc::EAGAIN;
         }
-        boxed.write(Start { start, arg });
+        boxed.write(Start { start, arg, public_top });
         let r = __real_pthread_create(thread, &ours, thread_start, boxed as *mut c_void);
         libc::pthread_attr_destroy(&mut ours);
         if r != 0 {
             crate::heap::conf_free(boxed as *mut c_void);
             region::free_stack(lo, size);
+            libc::munmap(public as *mut c_void, public_len);
         } else {
-            live::add(*thread, lo, size);
+            live::add((*thread, lo, size, public, public_len));
         }
         r
     }
@@ -223,8 +280,10 @@ pub unsafe extern "C" fn __wrap_pthread_join(thread: libc::pthread_t, ret: *mut 
     // SAFETY: as pthread_join.
     let r = unsafe { __real_pthread_join(thread, ret) };
     if r == 0 {
-        if let Some((lo, size)) = live::take(thread) {
+        if let Some((_, lo, size, public, public_len)) = live::take(thread) {
             region::free_stack(lo, size);
+            // SAFETY: the joined thread's public stack, mapped by __wrap_pthread_create.
+            unsafe { libc::munmap(public as *mut c_void, public_len) };
         }
     }
     r

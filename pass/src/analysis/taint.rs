@@ -136,6 +136,10 @@ pub struct Findings<'m> {
     pub diags: Vec<Diagnostic<Value<'m>>>,
     /// Every declassification call site.
     pub declassifications: Vec<Value<'m>>,
+    /// Locals (allocas) that may hold private data: they stay on the private native stack.
+    pub private_locals: HashSet<Value<'m>>,
+    /// Locals whose address escapes: public memory.
+    pub escaped_locals: HashSet<Value<'m>>,
 }
 
 /// Intrinsics by what they do to taint.
@@ -232,6 +236,8 @@ struct Analysis<'m, 'a> {
     locals: HashMap<Value<'m>, NodeId>,
     /// Pointer slots and the local they point into.
     slots: HashMap<Value<'m>, Value<'m>>,
+    /// Escaping locals: what private data may reach them (for the partition, not the checks).
+    escaped_shadow: HashMap<Value<'m>, NodeId>,
     /// Escaping locals and where their address escapes.
     escaped: HashMap<Value<'m>, Value<'m>>,
     pc: HashMap<Block<'m>, NodeId>,
@@ -539,6 +545,16 @@ impl<'m> Analysis<'m, '_> {
             }
             Target::Public => {
                 let escape = self.base_local(p).and_then(|a| self.escaped.get(&a).copied());
+                // An escaping local is public memory; its shadow still records whether private
+                // data may reach it (the partition keeps such a local on the private stack).
+                if let Some(a) = self.base_local(p).filter(|a| self.escaped.contains_key(a)) {
+                    let shadow = *self.escaped_shadow.entry(a).or_insert_with(|| self.g.node());
+                    for &s in sources {
+                        self.g.flow(s, shadow, None);
+                    }
+                    self.g.flow(addr, shadow, None);
+                    self.g.implicit_flow(pc, shadow, None);
+                }
                 // A struct returned by value through memory (`sret`) is a return.
                 let (code, sink) = if Self::base(p).is_sret_param() {
                     (Code::PrivateReturn, "the memory of a struct return value, which is public".to_string())
@@ -991,6 +1007,7 @@ pub fn analyze<'m>(
         values: HashMap::new(),
         locals: HashMap::new(),
         escaped: HashMap::new(),
+        escaped_shadow: HashMap::new(),
         slots: HashMap::new(),
         pc: HashMap::new(),
         returns: HashMap::new(),
@@ -1093,5 +1110,13 @@ pub fn analyze<'m>(
         }
         diags.push(d);
     }
-    Findings { diags, declassifications: a.declassifications }
+    let private_locals = a
+        .locals
+        .iter()
+        .chain(a.escaped_shadow.iter())
+        .filter(|(_, n)| explicit.is_private(**n) || full.as_ref().is_some_and(|f| f.is_private(**n)))
+        .map(|(l, _)| *l)
+        .collect();
+    let escaped_locals = a.escaped.keys().copied().collect();
+    Findings { diags, declassifications: a.declassifications, private_locals, escaped_locals }
 }

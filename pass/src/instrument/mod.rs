@@ -1,19 +1,34 @@
 //! The one module that mutates IR.
 //!
-//! It applies the partition: private globals move into the private region (`globals`). The
+//! It applies the partition: public locals that could be reached out of bounds move to the
+//! public stack (`stack`), private globals move into the private region (`globals`). The
 //! guards and CFI join here. The pipeline marks each module so that none is instrumented twice.
 
 mod globals;
+mod stack;
 
+use crate::analysis::policy::Policy;
+use crate::analysis::{annotations, taint};
 use crate::diag::Diagnostic;
 use crate::llvm::edit::Editor;
 use crate::llvm::{BorrowedModule, ModuleView, Value};
-use crate::options::Options;
+use crate::options::{FlowPolicy, Options};
 use crate::stats::Stats;
 
 /// Rewrites the module for the mode in `opts`; returns what could not be done.
-pub fn run<'m>(module: &'m BorrowedModule<'_>, view: &ModuleView<'m>, _opts: &Options, stats: &mut Stats) -> Vec<Diagnostic<Value<'m>>> {
+pub fn run<'m>(module: &'m BorrowedModule<'_>, view: &ModuleView<'m>, opts: &Options, stats: &mut Stats) -> Vec<Diagnostic<Value<'m>>> {
     stats.inc("modules-instrumented");
     let ed = Editor::new(module);
+    // Which locals may hold private data, on the optimised module (the checks ran before);
+    // implicit flows count whatever the reporting policy.
+    let mut quiet = Stats::default();
+    let mut policy = Policy::builtin();
+    for file in &opts.policy_files {
+        if let Ok(text) = std::fs::read_to_string(file) {
+            let _ = policy.extend(file, &text);
+        }
+    }
+    let taint = taint::analyze(view, &annotations::read(view, &mut Vec::new()), &policy, FlowPolicy::Deny, &mut quiet);
+    stack::move_public_locals(&ed, view, &taint, stats);
     globals::relocate(&ed, view, stats)
 }

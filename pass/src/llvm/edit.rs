@@ -191,7 +191,7 @@ impl<'m> Editor<'m> {
         unsafe { confpass_shim_expand_constant_users(raw.as_mut_ptr(), raw.len()) }
     }
 
-    /// The global a constant pointer is based on, and the byte offset from it.
+    /// The global or alloca a pointer is based on, and its constant byte offset from it.
     pub fn base_and_offset(&self, c: Value<'m>) -> Option<(Value<'m>, i64)> {
         let mut off = 0i64;
         // SAFETY: a constant of this module.
@@ -241,6 +241,56 @@ impl<'m> Editor<'m> {
                 None => llc::LLVMPositionBuilderAtEnd(self.builder, entry_raw(entry)),
             }
         }
+    }
+
+    /// An external, initial-exec thread-local global (defined by the runtime).
+    pub fn thread_local_global(&self, t: Type<'m>, name: &str) -> Value<'m> {
+        let n = cname(name);
+        // SAFETY: live module.
+        unsafe {
+            let g = llc::LLVMGetNamedGlobal(self.module, n.as_ptr());
+            if !g.is_null() {
+                return val(g);
+            }
+            let g = llc::LLVMAddGlobal(self.module, t.raw, n.as_ptr());
+            llc::LLVMSetThreadLocal(g, 1);
+            llc::LLVMSetThreadLocalMode(g, llvm_sys::LLVMThreadLocalMode::LLVMInitialExecTLSModel);
+            val(g)
+        }
+    }
+
+    /// Replaces every use of `old` by `new`.
+    pub fn replace_all_uses(&self, old: Value<'m>, new: Value<'m>) {
+        // SAFETY: values of the same type in this module.
+        unsafe { llc::LLVMReplaceAllUsesWith(old.raw, new.raw) }
+    }
+
+    /// Removes an instruction that nothing uses any more.
+    pub fn erase(&self, inst: Value<'m>) {
+        // SAFETY: an instruction without uses.
+        unsafe { llc::LLVMInstructionEraseFromParent(inst.raw) }
+    }
+
+    /// `ptr & ~(align - 1)` through `llvm.ptrmask`.
+    pub fn align_down(&self, p: Value<'m>, align: u64) -> Value<'m> {
+        let i64t = self.int(64);
+        let ptr = self.ptr(0);
+        let t = self.function_type(ptr, &[ptr, i64t]);
+        let f = self.function("llvm.ptrmask.p0.i64", t);
+        self.call(t, f, &[p, self.const_int(i64t, !(align - 1))])
+    }
+
+    /// `getelementptr inbounds i8, ptr, -n`.
+    pub fn byte_offset_back(&self, ptr: Value<'m>, n: u64) -> Value<'m> {
+        let mut idx = [self.const_int(self.int(64), n.wrapping_neg()).raw];
+        // SAFETY: the builder is positioned; an i8 GEP on a pointer.
+        val(unsafe { llc::LLVMBuildGEP2(self.builder, llc::LLVMInt8TypeInContext(self.ctx), ptr.raw, idx.as_mut_ptr(), 1, c"".as_ptr()) })
+    }
+
+    /// Places the builder right before an instruction.
+    pub fn position_before(&self, inst: Value<'m>) {
+        // SAFETY: an instruction of this module.
+        unsafe { llc::LLVMPositionBuilderBefore(self.builder, inst.raw) }
     }
 
     /// Places the builder right after an instruction (not a terminator).

@@ -328,6 +328,30 @@ impl<'m> Value<'m> {
         }
     }
 
+    /// For an alloca: the allocated type and the element count when it is a constant.
+    pub fn alloca_shape(self) -> Option<(Type<'m>, Option<u64>)> {
+        if self.opcode() != Some(Opcode::LLVMAlloca) {
+            return None;
+        }
+        // SAFETY: an alloca instruction; its operand 0 is the element count.
+        unsafe {
+            let t = Type { raw: llc::LLVMGetAllocatedType(self.raw), _module: PhantomData };
+            let count = self.operands().next().and_then(|c| c.const_int()).map(|c| c as u64);
+            Some((t, count))
+        }
+    }
+
+    /// For a call: whether the callee returns twice (`setjmp`).
+    pub fn calls_returns_twice(self) -> bool {
+        let Some(callee) = self.called_value().filter(|c| c.is_function()) else { return false };
+        // SAFETY: a function; attribute kinds are looked up by name.
+        unsafe {
+            let kind = llc::LLVMGetEnumAttributeKindForName(c"returns_twice".as_ptr(), 13);
+            !llc::LLVMGetEnumAttributeAtIndex(callee.raw, u32::MAX, kind).is_null()
+                || matches!(callee.name().as_str(), "setjmp" | "_setjmp" | "sigsetjmp" | "__sigsetjmp" | "savectx" | "vfork" | "getcontext")
+        }
+    }
+
     /// Whether this is the null constant (of any type).
     pub fn is_null_constant(self) -> bool {
         // SAFETY: valid value.

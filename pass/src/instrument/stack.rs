@@ -1,0 +1,155 @@
+//! The public stack: public locals that could be reached out of bounds leave the native
+//! stack (which lives in the private region) for a per-thread public stack, SafeStack-style.
+//!
+//! A local moves when it holds no private data (the taint analysis, rerun on the optimised
+//! module) and its address escapes or it is accessed at an offset that is not a constant
+//! inside its bounds. Private locals stay on the native stack, whatever their accesses; so do
+//! `va_list`s, `jmp_buf`s and `ucontext_t`s (whose corruption redirects reads or control) and,
+//! for now, dynamically sized allocas (counted in the statistics).
+//!
+//! Each function with moved locals takes a frame from the thread's public stack pointer
+//! (`__confpass_public_sp`, an initial-exec thread-local defined by the runtime): it loads the
+//! pointer at entry, lowers it by the frame size (aligned), addresses its locals inside the
+//! frame, and stores the old value back before every return. After a call that returns twice
+//! (`setjmp`) it stores its own frame pointer again, so a `longjmp` back into it finds its frame.
+
+use std::collections::HashSet;
+
+use super::globals::image_layout;
+use crate::analysis::taint::Findings;
+use crate::llvm::edit::Editor;
+use crate::llvm::{ModuleView, Opcode, Value};
+use crate::stats::Stats;
+
+/// The runtime's thread-local public stack pointer. Keep in sync with runtime/src/start.rs.
+pub const PUBLIC_SP: &str = "__confpass_public_sp";
+
+/// Functions whose pointer argument is an object that must stay on the native stack.
+const NATIVE_OBJECT_USERS: &[&str] = &[
+    "setjmp", "_setjmp", "sigsetjmp", "__sigsetjmp", "getcontext", "makecontext", "swapcontext", "setcontext",
+];
+
+fn keeps_native(a: Value<'_>) -> bool {
+    a.users().any(|u| {
+        u.called_value().filter(|c| c.is_function()).is_some_and(|c| {
+            let n = c.name();
+            n.starts_with("llvm.va_start") || n.starts_with("llvm.va_copy") || NATIVE_OBJECT_USERS.contains(&n.as_str())
+        })
+    })
+}
+
+/// Whether every access to `a` is at a constant offset inside its `size` bytes.
+fn accessed_in_bounds<'m>(ed: &Editor<'m>, a: Value<'m>, size: u64) -> bool {
+    let mut work = vec![a];
+    let mut seen = HashSet::new();
+    while let Some(p) = work.pop() {
+        if !seen.insert(p) {
+            continue;
+        }
+        let offset = if p == a {
+            0
+        } else {
+            match ed.base_and_offset(p) {
+                Some((b, off)) if b == a && off >= 0 => off as u64,
+                _ => return false,
+            }
+        };
+        for u in p.users() {
+            let fits = |n: u64| offset.checked_add(n).is_some_and(|end| end <= size);
+            let ok = match u.opcode() {
+                Some(Opcode::LLVMGetElementPtr | Opcode::LLVMBitCast) if u.operands().next() == Some(p) => {
+                    work.push(u);
+                    true
+                }
+                Some(Opcode::LLVMLoad) => fits(ed.size_of(u.ty())),
+                Some(Opcode::LLVMStore) => {
+                    let mut ops = u.operands();
+                    let v = ops.next().expect("store value");
+                    ops.next() == Some(p) && v != p && fits(ed.size_of(v.ty()))
+                }
+                Some(Opcode::LLVMCall) => {
+                    let name = u.called_value().map(|c| c.name()).unwrap_or_default();
+                    if name.starts_with("llvm.lifetime") {
+                        true
+                    } else if name.starts_with("llvm.memset") || name.starts_with("llvm.memcpy") || name.starts_with("llvm.memmove") {
+                        u.call_args().get(2).and_then(|n| n.const_int()).is_some_and(|n| n >= 0 && fits(n as u64))
+                    } else {
+                        false
+                    }
+                }
+                _ => false,
+            };
+            if !ok {
+                return false;
+            }
+        }
+    }
+    true
+}
+
+/// Moves the public locals that need it to the public stack.
+pub fn move_public_locals<'m>(ed: &Editor<'m>, view: &ModuleView<'m>, taint: &Findings<'m>, stats: &mut Stats) {
+    let ptr = ed.ptr(0);
+    let mut sp = None;
+    for f in view.functions().filter(|f| !f.is_declaration()).collect::<Vec<_>>() {
+        let blocks = f.blocks();
+        let mut moved: Vec<(Value<'m>, u64, u64)> = Vec::new();
+        for (bi, b) in blocks.iter().enumerate() {
+            for a in b.instructions().filter(|i| i.opcode() == Some(Opcode::LLVMAlloca)) {
+                if taint.private_locals.contains(&a) || keeps_native(a) {
+                    continue;
+                }
+                let Some((t, count)) = a.alloca_shape() else { continue };
+                let static_size = count.filter(|_| bi == 0).map(|c| c * ed.size_of(t));
+                let Some(size) = static_size else {
+                    stats.inc("public-locals-dynamic-kept-native");
+                    continue;
+                };
+                if !taint.escaped_locals.contains(&a) && accessed_in_bounds(ed, a, size) {
+                    continue;
+                }
+                moved.push((a, size, ed.abi_align(t).max(ed.alignment(a))));
+            }
+        }
+        if moved.is_empty() {
+            continue;
+        }
+        let sp = *sp.get_or_insert_with(|| ed.thread_local_global(ptr, PUBLIC_SP));
+        let items: Vec<(u64, u64)> = moved.iter().map(|(_, s, al)| (*s, *al)).collect();
+        let (offsets, total, align) = image_layout(&items);
+        let total = total.div_ceil(16) * 16;
+        ed.position_at_entry(f);
+        let old = ed.load(ptr, sp);
+        let lowered = ed.byte_offset_back(old, total);
+        let frame = if align > 16 { ed.align_down(lowered, align) } else { lowered };
+        ed.store(frame, sp);
+        for ((a, _, _), off) in moved.iter().zip(offsets) {
+            for u in a.users().collect::<Vec<_>>() {
+                if u.called_value().is_some_and(|c| c.name().starts_with("llvm.lifetime")) {
+                    ed.erase(u);
+                }
+            }
+            ed.position_after(frame);
+            let addr = ed.byte_offset(frame, off);
+            ed.replace_all_uses(*a, addr);
+            ed.erase(*a);
+        }
+        for b in &blocks {
+            for inst in b.instructions().collect::<Vec<_>>() {
+                match inst.opcode() {
+                    Some(Opcode::LLVMRet | Opcode::LLVMResume) => {
+                        ed.position_before(inst);
+                        ed.store(old, sp);
+                    }
+                    Some(Opcode::LLVMCall) if inst.calls_returns_twice() => {
+                        ed.position_after(inst);
+                        ed.store(frame, sp);
+                    }
+                    _ => {}
+                }
+            }
+        }
+        stats.add("public-locals-moved", moved.len() as u64);
+        stats.inc("functions-with-public-frames");
+    }
+}
