@@ -176,9 +176,9 @@ fn demo() -> Result {
         .arg(&bin)
         .arg(example.join("password.c")))?;
 
-    step("running it: a wrong guess, then the right one");
+    step("running it: a wrong guess, then the right one (the runtime shows its regions)");
     for guess in ["hunter2", "correct horse battery staple"] {
-        let status = Command::new(&bin).arg(guess).status().map_err(|e| e.to_string())?;
+        let status = Command::new(&bin).arg(guess).env("CONFPASS_REPORT", "regions").status().map_err(|e| e.to_string())?;
         eprintln!("    (exit status {})", status.code().unwrap_or(-1));
     }
 
