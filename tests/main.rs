@@ -9,6 +9,8 @@
 //! - [`run`]: `tests/run/*.c`, compiled with confcc and executed; output and exit status are
 //!   checked against directives in the file.
 //! - [`real_c`]: unannotated real C (sqlite3) produces no finding.
+//! - [`scan`]: a stopped program's memory holds its secret only inside the private region
+//!   (and the same program built by plain clang leaks it: the negative control).
 //! - [`sarif`]: the SARIF log, validated against the SARIF 2.1.0 schema.
 //! - [`xtu`]: scalar signatures across translation units, compiled separately and with LTO.
 
@@ -18,5 +20,6 @@ mod cli;
 mod real_c;
 mod run;
 mod sarif;
+mod scan;
 mod ui;
 mod xtu;

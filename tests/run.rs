@@ -6,15 +6,25 @@
 //! // expect-stdout: a line        each directive is one line of the expected stdout
 //! // expect-stderr-contains: text (optional)
 //! // confcc-flags: -DX            extra compile flags (optional)
+//! // run-env: NAME=value          an environment variable for the program (one per directive)
 //! ```
 //!
+//! The program runs without the `CONFPASS_*` variables of the test's own environment, so that
+//! only its `run-env` directives configure the runtime.
+//!
 //! Each program is built at -O0, at -O2 and with -O2 -flto (instrumentation inside lld), and
-//! every build must behave the same.
+//! every build must behave the same. Every program is checked even when an earlier one fails;
+//! the test then names all the programs that failed.
 
 use std::path::Path;
 use std::process::Command;
 
 use crate::support::{confcc, run, tempdir};
+
+/// The programs' directory.
+fn run_dir() -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("run")
+}
 
 #[derive(Debug, Default)]
 struct Spec {
@@ -23,6 +33,7 @@ struct Spec {
     stdout: String,
     stderr_contains: Vec<String>,
     flags: Vec<String>,
+    env: Vec<(String, String)>,
 }
 
 fn spec(source: &str) -> Spec {
@@ -40,6 +51,9 @@ fn spec(source: &str) -> Spec {
             s.stderr_contains.push(v.trim().to_string());
         } else if let Some(v) = d.strip_prefix("confcc-flags:") {
             s.flags.extend(v.split_whitespace().map(String::from));
+        } else if let Some(v) = d.strip_prefix("run-env:") {
+            let (name, value) = v.trim().split_once('=').expect("run-env is NAME=value");
+            s.env.push((name.to_string(), value.to_string()));
         }
     }
     s
@@ -54,7 +68,13 @@ fn check_program(path: &Path) {
         let exe = dir.path().join(format!("{name}{}", variant.join("")));
         let what = format!("{name} {}", variant.join(" "));
         run(confcc().args(variant).args(&spec.flags).arg(path).arg("-o").arg(&exe)).assert_code(0, &format!("compile {what}"));
-        let out = run(Command::new(&exe).args(&spec.args));
+        let mut cmd = Command::new(&exe);
+        for (name, _) in std::env::vars_os() {
+            if name.to_string_lossy().starts_with("CONFPASS_") {
+                cmd.env_remove(name);
+            }
+        }
+        let out = run(cmd.args(&spec.args).envs(spec.env.iter().map(|(k, v)| (k, v))));
         out.assert_code(spec.exit, &what);
         assert_eq!(out.stdout, spec.stdout, "{what}: stdout");
         for s in &spec.stderr_contains {
@@ -65,7 +85,7 @@ fn check_program(path: &Path) {
 
 #[test]
 fn programs() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("run");
+    let dir = run_dir();
     let mut programs: Vec<_> = std::fs::read_dir(&dir)
         .expect("tests/run")
         .map(|e| e.expect("dir entry").path())
@@ -73,7 +93,31 @@ fn programs() {
         .collect();
     programs.sort();
     assert!(!programs.is_empty(), "no programs in {}", dir.display());
-    for p in programs {
-        check_program(&p);
-    }
+    let failed: Vec<String> = programs
+        .iter()
+        .filter(|p| std::panic::catch_unwind(|| check_program(p)).is_err())
+        .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+        .collect();
+    assert!(failed.is_empty(), "{} of {} programs failed: {}", failed.len(), programs.len(), failed.join(", "));
+}
+
+#[test]
+fn run_env_directive() {
+    let s = spec("// run-env: CONFPASS_STACK_SIZE=256M\n// run-env: A=b=c\n");
+    assert_eq!(s.env, [("CONFPASS_STACK_SIZE".to_string(), "256M".to_string()), ("A".to_string(), "b=c".to_string())]);
+}
+
+/// When the regions cannot be reserved (here RLIMIT_AS forbids the 128 GiB reservation), the
+/// program fails loudly at start-up, before main: one "confpass: ..." line and
+/// CONFPASS_SETUP_EXIT (87).
+#[test]
+fn region_reservation_failure_is_loud() {
+    let dir = tempdir();
+    let exe = dir.path().join("no_private_data");
+    run(confcc().arg("-O2").arg(run_dir().join("no_private_data.c")).arg("-o").arg(&exe)).assert_code(0, "compile");
+    let out = run(Command::new("sh").arg("-c").arg("ulimit -v 4000000 && exec \"$0\" 1 2").arg(&exe));
+    out.assert_code(87, "no_private_data under ulimit -v 4000000");
+    assert_eq!(out.stdout, "", "main must not run");
+    assert!(out.stderr.starts_with("confpass: cannot reserve the private region at 0x100000000000"), "{}", out.stderr);
+    assert_eq!(out.stderr.lines().count(), 1, "one line: {}", out.stderr);
 }

@@ -78,8 +78,10 @@ pub fn die_errno(what: &str, object: &str) -> ! {
     let err = unsafe { CStr::from_ptr(libc::strerror(*libc::__errno_location())) };
     write_all(b"confpass: ");
     write_all(what.as_bytes());
-    write_all(b" ");
-    write_all(object.as_bytes());
+    if !object.is_empty() {
+        write_all(b" ");
+        write_all(object.as_bytes());
+    }
     write_all(b": ");
     write_all(err.to_bytes());
     write_all(b"\n");

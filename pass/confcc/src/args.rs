@@ -58,8 +58,6 @@ struct Shape {
     links: bool,
     lto: bool,
     query: bool,
-    /// Whether the program gets the partition (every mode but `off` and `check-only`).
-    partition: bool,
 }
 
 fn is_source(path: &OsStr) -> bool {
@@ -71,16 +69,13 @@ fn is_source(path: &OsStr) -> bool {
 }
 
 fn shape(args: &[OsString]) -> Shape {
-    let mut s = Shape { partition: true, ..Shape::default() };
+    let mut s = Shape::default();
     let mut no_link = false;
     let mut iter = args.iter();
     while let Some(arg) = iter.next() {
         let a = arg.to_string_lossy();
         if WITH_SEPARATE_VALUE.contains(&a.as_ref()) {
-            let value = iter.next().map(|v| v.to_string_lossy().into_owned()).unwrap_or_default();
-            if a == "-mllvm" && value.starts_with("-confpass-mode=") {
-                s.partition = !matches!(&value["-confpass-mode=".len()..], "off" | "check-only");
-            }
+            iter.next();
         } else if NO_LINK.contains(&a.as_ref()) {
             no_link = true;
         } else if is_query(&a) {
@@ -144,6 +139,9 @@ fn clang_args(args: &[OsString], paths: &Paths, s: &Shape, locations: bool) -> V
         paths.include.clone().into_os_string(),
         "-ftrivial-auto-var-init=zero".into(),
         "-Werror=format-nonliteral".into(),
+        // LLVM 22's memcmp→bcmp rewrite declares bcmp with generic pointers and passes private
+        // ones: invalid IR that lld rejects under -flto ("Invalid record").
+        "-fno-builtin-bcmp".into(),
     ]);
 
     let mut iter = args.iter().peekable();
@@ -169,10 +167,9 @@ fn clang_args(args: &[OsString], paths: &Paths, s: &Shape, locations: bool) -> V
             out.push("-fuse-ld=lld".into());
             out.push(joined("-Wl,--load-pass-plugin=", &paths.plugin));
         }
-        if s.partition {
-            // The runtime runs main and every thread on native stacks in the private region.
-            out.push(WRAPS.into());
-        }
+        // The runtime runs main and every thread on native stacks in the private region (in
+        // every mode: the runtime's API needs its start-up code, and the switch costs nothing).
+        out.push(WRAPS.into());
         out.push(paths.runtime.clone().into_os_string());
         out.push("-lpthread".into());
         out.push("-ldl".into());
@@ -200,7 +197,7 @@ mod tests {
     }
 
     const PRE: &str = "-fpass-plugin=/p/libconfpass.so -Rpass=confpass -Rpass-analysis=confpass -isystem /inc \
-                       -ftrivial-auto-var-init=zero -Werror=format-nonliteral";
+                       -ftrivial-auto-var-init=zero -Werror=format-nonliteral -fno-builtin-bcmp";
 
     #[test]
     fn compiles_run_first_without_locations() {
@@ -208,7 +205,7 @@ mod tests {
         let p = plan(&v, &paths());
         assert_eq!(
             join(&p.first),
-            "-fpass-plugin=/p/libconfpass.so -isystem /inc -ftrivial-auto-var-init=zero -Werror=format-nonliteral -c a.c"
+            "-fpass-plugin=/p/libconfpass.so -isystem /inc -ftrivial-auto-var-init=zero -Werror=format-nonliteral -fno-builtin-bcmp -c a.c"
         );
         assert_eq!(join(p.located.as_ref().unwrap()), format!("{PRE} -c a.c"));
         // Link-only lines, stdin and the audit: one run, with locations.
@@ -240,13 +237,6 @@ mod tests {
         // A pure link line compiles nothing: the option has no one to go to.
         assert!(!run("-flto a.o -mllvm -confpass-stats -o app").contains("confpass-stats"));
         assert!(!run("-flto -fno-lto a.o -o app").contains("lld"));
-    }
-
-    #[test]
-    fn modes_without_partition_link_no_wraps() {
-        assert!(!run("a.o -mllvm -confpass-mode=off -o app").contains("--wrap"));
-        assert!(!run("a.o -mllvm -confpass-mode=check-only -o app").contains("--wrap"));
-        assert!(run("a.o -mllvm -confpass-mode=cfi -o app").contains("--wrap=main"));
     }
 
     #[test]
