@@ -150,8 +150,8 @@ struct Start {
 extern "C" fn thread_start(p: *mut c_void) -> *mut c_void {
     // SAFETY: `p` is the Start leaked by __wrap_pthread_create for this thread.
     let s = unsafe { core::ptr::read(p as *const Start) };
-    // SAFETY: freeing the private block that held it.
-    unsafe { crate::heap::conf_free(p) };
+    // SAFETY: freeing the (public, libc) block that held it: it holds no private data.
+    unsafe { libc::free(p) };
     set_public_sp(s.public_top);
     (s.start)(s.arg)
 }
@@ -249,7 +249,9 @@ pub unsafe extern "C" fn __wrap_pthread_create(
         let (public, public_len, public_top) = alloc_public_stack(size);
         let (lo, size) = region::alloc_stack(size);
         libc::pthread_attr_setstack(&mut ours, lo as *mut c_void, size);
-        let boxed = crate::heap::conf_malloc(core::mem::size_of::<Start>()) as *mut Start;
+        // Public bookkeeping (the routine, its argument pointer, a public stack): libc's heap, so
+        // that a program that never uses the private heap does not link it.
+        let boxed = libc::malloc(core::mem::size_of::<Start>()) as *mut Start;
         if boxed.is_null() {
             region::free_stack(lo, size);
             libc::munmap(public as *mut c_void, public_len);
@@ -260,7 +262,7 @@ pub unsafe extern "C" fn __wrap_pthread_create(
         let r = __real_pthread_create(thread, &ours, thread_start, boxed as *mut c_void);
         libc::pthread_attr_destroy(&mut ours);
         if r != 0 {
-            crate::heap::conf_free(boxed as *mut c_void);
+            libc::free(boxed as *mut c_void);
             region::free_stack(lo, size);
             libc::munmap(public as *mut c_void, public_len);
         } else {

@@ -13,7 +13,9 @@
 //!   reach the compiler (where the plugin records them for LTO) and never the linker, since
 //!   lld rejects `-mllvm` options that belong to a plugin it has not loaded yet.
 //! - On link lines (inputs, and none of `-c -S -E -M -MM -fsyntax-only -shared -r`): the runtime
-//!   library and what it needs.
+//!   library and what it needs, its `--wrap`s, and `--gc-sections` (the runtime is one object
+//!   with a section per function; without it every program would carry the private heap and
+//!   the cipher).
 //! - With `-flto`: `-fuse-ld=lld -Wl,--load-pass-plugin=…`, so that instrumentation runs at link.
 
 use std::ffi::{OsStr, OsString};
@@ -170,6 +172,9 @@ fn clang_args(args: &[OsString], paths: &Paths, s: &Shape, locations: bool) -> V
         // The runtime runs main and every thread on native stacks in the private region (in
         // every mode: the runtime's API needs its start-up code, and the switch costs nothing).
         out.push(WRAPS.into());
+        // Only the parts of the runtime the program uses (its object has one section per
+        // function); `-Wl,--no-gc-sections` after it turns this off.
+        out.push("-Wl,--gc-sections".into());
         out.push(paths.runtime.clone().into_os_string());
         out.push("-lpthread".into());
         out.push("-ldl".into());
@@ -222,7 +227,7 @@ mod tests {
 
     #[test]
     fn link_line_gets_runtime() {
-        assert_eq!(run("a.o b.o -o app"), format!("{PRE} a.o b.o -o app {WRAPS} /p/libconfrt.a -lpthread -ldl"));
+        assert_eq!(run("a.o b.o -o app"), format!("{PRE} a.o b.o -o app {WRAPS} -Wl,--gc-sections /p/libconfrt.a -lpthread -ldl"));
     }
 
     #[test]
@@ -231,7 +236,7 @@ mod tests {
             run("-flto -O2 a.c -mllvm -confpass-stats -o app"),
             format!(
                 "{PRE} -flto -O2 a.c -Xclang -mllvm -Xclang -confpass-stats -o app -fuse-ld=lld \
-                 -Wl,--load-pass-plugin=/p/libconfpass.so {WRAPS} /p/libconfrt.a -lpthread -ldl"
+                 -Wl,--load-pass-plugin=/p/libconfpass.so {WRAPS} -Wl,--gc-sections /p/libconfrt.a -lpthread -ldl"
             )
         );
         // A pure link line compiles nothing: the option has no one to go to.
