@@ -5,23 +5,62 @@
 //! through libc. Symbols called by compiled code carry the reserved prefix `__confpass_`;
 //! the user API (declared in `annotations/include/confpass.h`) the prefix `conf_`.
 //!
-//! - `layout`: the address-space layout (drawn there); `region`: reservation, private globals
-//!   area, native stacks; `start`: `.preinit_array`, `main` and threads on private stacks.
-//! - `heap`: the private heap (mimalloc arena); `globals`: registration of private globals.
-//! - `io`, `seal`: input into private memory, sealed output; `declassify`; `report`.
+//! - `confrt-layout` (crate): the address-space layout, drawn there; `region`: reservation,
+//!   private globals area, native stacks; `start`: `.preinit_array`, `main` and threads on
+//!   private stacks, public stacks.
+//! - `confrt-heap` (crate): the private heap (mimalloc arena) and `conf_seal`/`conf_open`;
+//!   `globals`: registration of private globals; `io`: input into private memory;
+//!   `declassify`; `report`.
 
 #![no_std]
 
 mod declassify;
 mod globals;
-mod heap;
 mod io;
-mod layout;
 mod region;
 mod report;
-mod seal;
 mod start;
 mod sys;
+
+// The heap and sealing live in their own crate (linked only when used); re-exported so that
+// the static library carries them.
+pub use confrt_heap::*;
+use confrt_layout as layout;
+
+/// Services for `confrt-heap` (keep in sync with runtime/heap/src/lib.rs).
+mod services {
+    use core::ffi::{c_char, CStr};
+
+    #[no_mangle]
+    pub extern "C" fn __confpass_rt_init() {
+        crate::region::init();
+    }
+
+    /// # Safety
+    /// `what` is a NUL-terminated string; the range lies in the runtime's reservation.
+    #[no_mangle]
+    pub unsafe extern "C" fn __confpass_rt_protect(addr: usize, len: usize, what: *const c_char) {
+        // SAFETY: the caller's contract.
+        let what = unsafe { CStr::from_ptr(what) }.to_str().unwrap_or("memory");
+        crate::sys::protect(addr, len, libc::PROT_READ | libc::PROT_WRITE, what);
+    }
+
+    /// # Safety
+    /// `name` is a NUL-terminated string.
+    #[no_mangle]
+    pub unsafe extern "C" fn __confpass_rt_env_size(name: *const c_char, default: usize) -> usize {
+        // SAFETY: the caller's contract.
+        crate::sys::env_size(unsafe { CStr::from_ptr(name) }, default)
+    }
+
+    /// # Safety
+    /// `msg` is a NUL-terminated string.
+    #[no_mangle]
+    pub unsafe extern "C" fn __confpass_rt_fail(msg: *const c_char) -> ! {
+        // SAFETY: the caller's contract.
+        crate::report::die2(b"confpass: ", unsafe { CStr::from_ptr(msg) }.to_bytes())
+    }
+}
 
 #[panic_handler]
 fn panic(info: &core::panic::PanicInfo<'_>) -> ! {

@@ -9,9 +9,10 @@ use chacha20poly1305::aead::{AeadInPlace, KeyInit};
 use chacha20poly1305::{ChaCha20Poly1305, Key, Nonce, Tag};
 use core::ffi::{c_long, c_void};
 
+use confrt_layout::is_private;
+
 use crate::heap::{conf_free, conf_malloc};
-use crate::layout::is_private;
-use crate::report;
+use crate::rt;
 
 /// Bytes a sealed message adds to its plaintext.
 pub const OVERHEAD: usize = 12 + 16;
@@ -22,7 +23,7 @@ fn random(buf: &mut [u8]) {
         // SAFETY: writes into the rest of `buf`.
         let r = unsafe { libc::getrandom(buf[filled..].as_mut_ptr().cast(), buf.len() - filled, 0) };
         if r <= 0 {
-            report::die_errno("cannot get random bytes for", "a nonce");
+            rt::fail("cannot get random bytes for a nonce");
         }
         filled += r as usize;
     }
@@ -30,7 +31,7 @@ fn random(buf: &mut [u8]) {
 
 fn cipher(key: *const u8) -> ChaCha20Poly1305 {
     if !is_private(key as usize, 32) {
-        report::violation(b"conf_seal/conf_open key outside the private region", None, 0);
+        rt::violation(c"conf_seal/conf_open key outside the private region");
     }
     // SAFETY: 32 readable bytes (checked to be in the private region).
     let key = unsafe { core::slice::from_raw_parts(key, 32) };
@@ -84,7 +85,7 @@ pub unsafe extern "C" fn conf_open(out: *mut c_void, cap: usize, input: *const c
     }
     let len = n - OVERHEAD;
     if len != 0 && !is_private(out as usize, len) {
-        report::violation(b"conf_open into memory outside the private region", None, 0);
+        rt::violation(c"conf_open into memory outside the private region");
     }
     let aead = cipher(key);
     // SAFETY: the caller's contract; `out` is private and has room for `len` bytes.

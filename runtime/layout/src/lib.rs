@@ -17,6 +17,8 @@
 //! K and BASE being constants. Keep in sync with `pass/src/layout.rs` (when it exists) and
 //! README.md. Pages are backed lazily (`MAP_NORESERVE`): reserving costs no memory.
 
+#![no_std]
+
 /// log2 of the size of each region.
 pub const K: u32 = 36;
 /// Start of the private region.
@@ -37,6 +39,7 @@ pub const STACKS_SIZE: usize = REGION - STACKS_OFFSET;
 pub const PAGE: usize = 4096;
 
 /// Whether `[p, p + n)` lies inside the private region.
+#[inline]
 pub fn is_private(p: usize, n: usize) -> bool {
     p >= BASE && n <= REGION && p - BASE <= REGION - n
 }

@@ -10,8 +10,9 @@ use core::sync::atomic::{AtomicPtr, AtomicUsize, Ordering};
 
 use libmimalloc_sys as mi;
 
-use crate::layout::*;
-use crate::{report, sys};
+use confrt_layout::*;
+
+use crate::rt;
 
 static HEAP: AtomicPtr<mi::mi_heap_t> = AtomicPtr::new(core::ptr::null_mut());
 static HEAP_END: AtomicUsize = AtomicUsize::new(0);
@@ -26,15 +27,15 @@ fn init() {
         }
         return;
     }
-    crate::region::init();
+    rt::init();
     let lo = BASE + HEAP_OFFSET;
-    let size = sys::env_size(c"CONFPASS_HEAP_SIZE", HEAP_DEFAULT);
+    let size = rt::env_size(c"CONFPASS_HEAP_SIZE", HEAP_DEFAULT);
     if !(64 << 20..=HEAP_ROOM).contains(&size) {
-        report::die2(b"confpass: CONFPASS_HEAP_SIZE must be between 64M and 15G", b"");
+        rt::fail("CONFPASS_HEAP_SIZE must be between 64M and 15G");
     }
-    let size = sys::round_up(size, 64 << 10);
+    let size = size.div_ceil(64 << 10) * (64 << 10);
     HEAP_END.store(lo + size, Ordering::Release);
-    sys::protect(lo, size, libc::PROT_READ | libc::PROT_WRITE, "the private heap");
+    rt::protect(lo, size, "the private heap");
     let mut arena: mi::mi_arena_id_t = Default::default();
     // SAFETY: the range is mapped, zero and ours; the arena is exclusive, so only heaps made
     // for it (ours) allocate there, and nothing of the program's public heap ever does.
@@ -42,7 +43,7 @@ fn init() {
     // SAFETY: an arena id mimalloc just returned.
     let heap = if ok { unsafe { mi::mi_heap_new_in_arena(arena) } } else { core::ptr::null_mut() };
     if heap.is_null() {
-        report::die2(b"confpass: cannot set up the private heap", b"");
+        rt::fail("cannot set up the private heap");
     }
     HEAP.store(heap, Ordering::Release);
 }
@@ -79,7 +80,7 @@ pub extern "C" fn conf_calloc(n: usize, size: usize) -> *mut c_void {
 #[no_mangle]
 pub unsafe extern "C" fn conf_realloc(p: *mut c_void, n: usize) -> *mut c_void {
     if !p.is_null() && !owned(p) {
-        report::violation(b"conf_realloc of memory not from the private heap", None, 0);
+        rt::violation(c"conf_realloc of memory not from the private heap");
     }
     // SAFETY: a block of our heap (checked) or null.
     unsafe { mi::mi_heap_realloc(heap(), p, n) }
@@ -93,7 +94,7 @@ pub unsafe extern "C" fn conf_free(p: *mut c_void) {
         return;
     }
     if !owned(p) {
-        report::violation(b"conf_free of memory not from the private heap", None, 0);
+        rt::violation(c"conf_free of memory not from the private heap");
     }
     // SAFETY: a block of our heap (checked).
     unsafe { mi::mi_free(p) }
