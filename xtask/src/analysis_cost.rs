@@ -18,7 +18,7 @@ use crate::{release_dir, root, setup, sources, step, Result};
 /// Measured pairs when `--runs` is not given.
 const DEFAULT_RUNS: usize = 5;
 /// GNU time (Debian package `time`, installed by `setup`).
-const TIME: &str = "/usr/bin/time";
+pub(crate) const TIME: &str = "/usr/bin/time";
 /// What every confpass diagnostic carries.
 const FINDING_MARK: &str = "[confpass:";
 
@@ -36,15 +36,15 @@ struct Sample {
 }
 
 /// Median, minimum and maximum of a series.
-struct Stats {
-    median: f64,
-    min: f64,
-    max: f64,
+pub(crate) struct Stats {
+    pub(crate) median: f64,
+    pub(crate) min: f64,
+    pub(crate) max: f64,
 }
 
 impl Stats {
     /// The statistics of `values`, which must not be empty.
-    fn of(values: &[f64]) -> Stats {
+    pub(crate) fn of(values: &[f64]) -> Stats {
         let mut sorted = values.to_vec();
         sorted.sort_by(f64::total_cmp);
         let mid = sorted.len() / 2;
@@ -213,7 +213,7 @@ fn measure(command: &[String], time_file: &Path) -> Result<(Sample, Vec<String>)
 }
 
 /// The current UTC time, ISO 8601 (std has no calendar, `date` has).
-fn utc_now() -> Result<String> {
+pub(crate) fn utc_now() -> Result<String> {
     let output = Command::new("date")
         .args(["-u", "+%Y-%m-%dT%H:%M:%SZ"])
         .output()
@@ -222,7 +222,7 @@ fn utc_now() -> Result<String> {
 }
 
 /// Writes `path`, creating its directory.
-fn write_file(path: &Path, contents: &str) -> Result {
+pub(crate) fn write_file(path: &Path, contents: &str) -> Result {
     path.parent()
         .map_or(Ok(()), fs::create_dir_all)
         .and_then(|()| fs::write(path, contents))
@@ -356,12 +356,12 @@ impl Report {
 }
 
 /// A JSON array of already valid JSON values.
-fn json_list<T: Display>(values: &[T]) -> String {
+pub(crate) fn json_list<T: Display>(values: &[T]) -> String {
     format!("[{}]", values.iter().map(T::to_string).collect::<Vec<_>>().join(", "))
 }
 
 /// A JSON string literal.
-fn json_string(s: &str) -> String {
+pub(crate) fn json_string(s: &str) -> String {
     let mut out = String::from("\"");
     for c in s.chars() {
         match c {

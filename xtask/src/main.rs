@@ -7,8 +7,11 @@
 //! - `test`:  build, then every test (unit tests and the integration suite on real clang).
 //! - `analysis-cost`: compile time and memory of confpass's static analysis on sqlite3.c
 //!   against plain clang-22 (`analysis_cost.rs`; the sources come through `sources.rs`).
+//! - `bench`: spec-bench, run-time overhead on real open C programs standing in for SPEC CPU
+//!   (`bench/`; sources through `sources.rs`, recipes in `spec-bench/recipes/`).
 
 mod analysis_cost;
+mod bench;
 mod sources;
 
 use std::env;
@@ -18,7 +21,7 @@ use std::process::{Command, ExitCode, Stdio};
 
 type Result<T = ()> = std::result::Result<T, String>;
 
-const USAGE: &str = "usage: cargo xtask <setup|build|demo|test|analysis-cost>
+const USAGE: &str = "usage: cargo xtask <setup|build|demo|test|analysis-cost|bench>
   setup   install what is missing (clang-22, llvm-22-dev, lld-22, time) through apt
   build   setup + build plugin, confcc and runtime into target/release/
   demo    build + compile an example with confpass, run it, show a rejected leak
@@ -27,7 +30,12 @@ const USAGE: &str = "usage: cargo xtask <setup|build|demo|test|analysis-cost>
           compile the sqlite3 amalgamation (fetched from crates.io into ~/.cache/confpass)
           with clang-22 -O2 and with confcc -O2 -confpass-mode=check-only, N pairs (default 5);
           print time and memory ratios, write spec-bench/results/analysis-cost.{json,md};
-          fails on any confpass finding.";
+          fails on any confpass finding.
+  bench [--quick] [--runs N] [--programs a,b,c] [--modes m,n] [--lto]
+          spec-bench: build 12 open C programs (sources fetched into ~/.cache/confpass) with
+          clang-22 -O2 and with confcc -O2 per confpass mode, check that every build computes
+          the baseline's result, run them alternately (N pairs, default 5; --quick: 4 programs,
+          3 pairs), write spec-bench/results/latest.{json,md,svg}. See spec-bench/README.md.";
 
 fn main() -> ExitCode {
     let args: Vec<String> = env::args().skip(1).collect();
@@ -37,6 +45,7 @@ fn main() -> ExitCode {
         Some("demo") => demo(),
         Some("test") => test(&args[1..]),
         Some("analysis-cost") => analysis_cost::analysis_cost(&args[1..]),
+        Some("bench") => bench::bench(&args[1..]),
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");
             Ok(())
@@ -85,14 +94,14 @@ fn have(program: &str) -> bool {
         .is_ok_and(|s| s.success())
 }
 
+/// Whether this process runs as root (`id -u` prints 0).
+fn is_root() -> bool {
+    Command::new("id").arg("-u").output().is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+}
+
 /// `apt-get` as root, or through sudo.
 fn apt(args: &[&str]) -> Command {
-    // `id -u` prints 0 for root.
-    let is_root = Command::new("id")
-        .arg("-u")
-        .output()
-        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0");
-    let mut cmd = if is_root { Command::new("apt-get") } else {
+    let mut cmd = if is_root() { Command::new("apt-get") } else {
         let mut c = Command::new("sudo");
         c.arg("apt-get");
         c
