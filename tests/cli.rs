@@ -187,3 +187,14 @@ fn confcc_rejects_the_example_leak() {
     assert!(out.stderr.contains("remark: private data is read here"), "the flow is shown: {}", out.stderr);
     assert!(!dir.path().join("leak").exists());
 }
+
+/// Regression: the first (location-free) compile used to swallow clang's stdout, so `confcc -E`
+/// printed nothing and autoconf's header checks failed.
+#[test]
+fn confcc_preprocessor_output_reaches_stdout() {
+    let dir = tempdir();
+    let src = write(dir.path(), "pp.c", "#define WORD hello_from_cpp\nWORD\n");
+    let out = run(confcc().arg("-E").arg(&src));
+    out.assert_code(0, "confcc -E");
+    assert!(out.stdout.contains("hello_from_cpp"), "{}", out.stdout);
+}

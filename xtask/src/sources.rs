@@ -95,7 +95,10 @@ pub fn debian_source(package: &str) -> Result<PathBuf> {
         fs::create_dir_all(&download)
             .map_err(|e| fail(format!("cannot create {}: {e}", download.display())))?;
         step(&format!("fetching the Debian source package {package} into {}", base.display()));
-        let status = apt(&["source", "--download-only", "-q", &format!("{package}/bookworm")])
+        // apt runs as root (directly or through sudo) and downloads into a directory its
+        // sandbox user `_apt` cannot write: say so instead of letting it warn each time.
+        let spec = format!("{package}/bookworm");
+        let status = apt(&["-o", "APT::Sandbox::User=root", "source", "--download-only", "-q", &spec])
             .current_dir(&download)
             .stdout(Stdio::null())
             .status()

@@ -139,7 +139,8 @@ fn run_then_locate(mut first: Vec<OsString>, located: &[OsString], verbose: bool
     if verbose {
         show(&first);
     }
-    let out = match Command::new(clang()).args(&first).stderr(Stdio::piped()).output() {
+    // Only stderr is captured: stdout (`-E`, `-###`, `-o -`) goes where the user sent it.
+    let out = match Command::new(clang()).args(&first).stdout(Stdio::inherit()).stderr(Stdio::piped()).output() {
         Ok(out) => out,
         Err(e) => {
             eprintln!("confcc: cannot run {}: {e}", clang().to_string_lossy());
