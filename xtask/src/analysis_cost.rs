@@ -94,7 +94,7 @@ pub fn analysis_cost(args: &[String]) -> Result {
     let report = Report {
         date: utc_now()?,
         sqlite: format!("{version} (sqlite3.c from the crate {} {})", sources::SQLITE_CRATE.0, sources::SQLITE_CRATE.1),
-        commands,
+        commands: commands.map(|c| portable(&c, &work)),
         samples,
         findings: findings.len(),
     };
@@ -185,6 +185,27 @@ fn command_line(compiler: &Compiler, source: &Path, object: &Path) -> Vec<String
     line.push("-o".into());
     line.push(object.display().to_string());
     line
+}
+
+/// The command as anyone can rerun it: the repository as `.`, the cache as
+/// `~/.cache/confpass`, the scratch directory as `$TMP` (no path of this machine in a report).
+fn portable(command: &[String], work: &Path) -> Vec<String> {
+    let root = crate::root().display().to_string();
+    let cache = sources::cache_dir().map(|c| c.display().to_string()).unwrap_or_default();
+    let work = work.display().to_string();
+    command
+        .iter()
+        .map(|arg| {
+            let mut a = arg.replace(&work, "$TMP");
+            if !cache.is_empty() {
+                a = a.replace(&cache, "~/.cache/confpass");
+            }
+            match a.strip_prefix(&format!("{root}/")) {
+                Some(rest) => rest.to_string(),
+                None => a,
+            }
+        })
+        .collect()
 }
 
 /// Runs `command` under `/usr/bin/time` (its figures go to `time_file`), failing if the compile
