@@ -7,7 +7,17 @@
 //! // expect-stderr-contains: text (optional)
 //! // confcc-flags: -DX            extra compile flags (optional)
 //! // run-env: NAME=value          an environment variable for the program (one per directive)
+//! // attack-secret: TEXT          an attack program (see below)
+//! // control-flags: -O0           flags of the attack's negative control (default -O2)
 //! ```
+//!
+//! An attack program exploits a memory bug driven by its (public) input to try to print a
+//! secret. Its confcc builds (default `mask` guards) must never show `TEXT` on stdout or
+//! stderr; a build with `-confpass-guard=trap` must also stop with a `confpass: violation:`
+//! report and CONFPASS_VIOLATION_EXIT (86) and without the secret; and the **negative
+//! control**, the same source built by plain clang-22 with the unprotected stand-ins of
+//! `plain/plainrt.c` for the confpass API, must show the secret: an attack that does not
+//! leak without confpass proves nothing, so a control that does not leak fails the test.
 //!
 //! The program runs without the `CONFPASS_*` variables of the test's own environment, so that
 //! only its `run-env` directives configure the runtime.
@@ -19,7 +29,7 @@
 use std::path::Path;
 use std::process::Command;
 
-use crate::support::{confcc, run, tempdir};
+use crate::support::{confcc, include_dir, run, tempdir, Outcome};
 
 /// The programs' directory.
 fn run_dir() -> std::path::PathBuf {
@@ -34,6 +44,8 @@ struct Spec {
     stderr_contains: Vec<String>,
     flags: Vec<String>,
     env: Vec<(String, String)>,
+    attack_secret: Option<String>,
+    control_flags: Vec<String>,
 }
 
 fn spec(source: &str) -> Spec {
@@ -51,12 +63,36 @@ fn spec(source: &str) -> Spec {
             s.stderr_contains.push(v.trim().to_string());
         } else if let Some(v) = d.strip_prefix("confcc-flags:") {
             s.flags.extend(v.split_whitespace().map(String::from));
+        } else if let Some(v) = d.strip_prefix("attack-secret:") {
+            s.attack_secret = Some(v.trim().to_string());
+        } else if let Some(v) = d.strip_prefix("control-flags:") {
+            s.control_flags.extend(v.split_whitespace().map(String::from));
         } else if let Some(v) = d.strip_prefix("run-env:") {
             let (name, value) = v.trim().split_once('=').expect("run-env is NAME=value");
             s.env.push((name.to_string(), value.to_string()));
         }
     }
     s
+}
+
+/// Runs a built program with the spec's arguments and environment (and no other `CONFPASS_*`).
+fn run_program(exe: &Path, spec: &Spec) -> Outcome {
+    let mut cmd = Command::new(exe);
+    for (name, _) in std::env::vars_os() {
+        if name.to_string_lossy().starts_with("CONFPASS_") {
+            cmd.env_remove(name);
+        }
+    }
+    run(cmd.args(&spec.args).envs(spec.env.iter().map(|(k, v)| (k, v))))
+}
+
+fn assert_no_secret(out: &Outcome, secret: &str, what: &str) {
+    assert!(
+        !out.stdout.contains(secret) && !out.stderr.contains(secret),
+        "{what}: the secret leaked\n--- stdout\n{}\n--- stderr\n{}",
+        out.stdout,
+        out.stderr
+    );
 }
 
 fn check_program(path: &Path) {
@@ -67,21 +103,53 @@ fn check_program(path: &Path) {
     for variant in [&["-O0"][..], &["-O2"], &["-O2", "-flto"]] {
         let exe = dir.path().join(format!("{name}{}", variant.join("")));
         let what = format!("{name} {}", variant.join(" "));
-        run(confcc().args(variant).args(&spec.flags).arg(path).arg("-o").arg(&exe)).assert_code(0, &format!("compile {what}"));
-        let mut cmd = Command::new(&exe);
-        for (name, _) in std::env::vars_os() {
-            if name.to_string_lossy().starts_with("CONFPASS_") {
-                cmd.env_remove(name);
-            }
+        run(confcc().args(variant).args(VERIFY).args(&spec.flags).arg(path).arg("-o").arg(&exe)).assert_code(0, &format!("compile {what}"));
+        let out = run_program(&exe, &spec);
+        if let Some(secret) = &spec.attack_secret {
+            assert_no_secret(&out, secret, &what);
         }
-        let out = run(cmd.args(&spec.args).envs(spec.env.iter().map(|(k, v)| (k, v))));
         out.assert_code(spec.exit, &what);
         assert_eq!(out.stdout, spec.stdout, "{what}: stdout");
         for s in &spec.stderr_contains {
             assert!(out.stderr.contains(s), "{what}: stderr lacks {s:?}\n{}", out.stderr);
         }
     }
+    let Some(secret) = &spec.attack_secret else { return };
+    // Trap guards report the attack.
+    let exe = dir.path().join(format!("{name}-trap"));
+    let what = format!("{name} -O2 -confpass-guard=trap");
+    run(confcc().arg("-O2").args(VERIFY).args(["-mllvm", "-confpass-guard=trap"]).args(&spec.flags).arg(path).arg("-o").arg(&exe))
+        .assert_code(0, &format!("compile {what}"));
+    let out = run_program(&exe, &spec);
+    assert_no_secret(&out, secret, &what);
+    out.assert_code(86, &what);
+    assert!(out.stderr.contains("confpass: violation: "), "{what}: no violation report\n{}", out.stderr);
+    // The negative control: the same attack without confpass leaks.
+    let exe = dir.path().join(format!("{name}-control"));
+    let what = format!("{name} negative control (plain clang-22)");
+    let flags = if spec.control_flags.is_empty() { vec!["-O2".to_string()] } else { spec.control_flags.clone() };
+    run(Command::new("clang-22")
+        .args(&flags)
+        .arg("-w")
+        .arg("-isystem")
+        .arg(include_dir())
+        .arg(path)
+        .arg(run_dir().join("plain/plainrt.c"))
+        .arg("-o")
+        .arg(&exe))
+    .assert_code(0, &format!("compile {what}"));
+    let out = run_program(&exe, &spec);
+    assert!(
+        out.stdout.contains(secret.as_str()) || out.stderr.contains(secret.as_str()),
+        "{what}: the attack does not leak without confpass, so it proves nothing (exit {})\n--- stdout\n{}\n--- stderr\n{}",
+        out.code,
+        out.stdout,
+        out.stderr
+    );
 }
+
+/// Every instrumented build in the tests is checked by the verifier.
+const VERIFY: [&str; 2] = ["-mllvm", "-confpass-verify"];
 
 #[test]
 fn programs() {

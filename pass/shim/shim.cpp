@@ -13,6 +13,8 @@
 #include "llvm/IR/ReplaceConstant.h"
 #include "llvm/Analysis/ValueTracking.h"
 #include "llvm/Transforms/Utils/ModuleUtils.h"
+#include "llvm/Transforms/Utils/BasicBlockUtils.h"
+#include "llvm/IR/MDBuilder.h"
 #include "llvm/IR/Function.h"
 #include "llvm/IR/Instructions.h"
 #include "llvm/IR/Instruction.h"
@@ -38,6 +40,7 @@ using namespace llvm;
 namespace {
 enum class Mode : uint32_t { Full, Loads, Stores, Cfi, CheckOnly, Off };
 enum class FlowPolicy : uint32_t { Deny, Warn, Allow };
+enum class Guard : uint32_t { Mask, Trap };
 
 cl::OptionCategory Category("confpass options");
 
@@ -80,6 +83,21 @@ cl::opt<std::string> OptSarif("confpass-sarif",
                               cl::desc("Write findings and declassifications as SARIF 2.1.0 to this file (or, for a directory, to DIR/<source>.sarif)"),
                               cl::value_desc("file"), cl::init(""), cl::cat(Category));
 
+// Default mask: private accesses are forced into the private region branch-free (two ALU
+// operations, placed once per pointer and hoisted with it), which the benchmark measures as the
+// cheaper flavour; public accesses are compared and trap in both flavours (no single mask maps
+// every address outside the block to itself). `trap` reports every private violation too.
+cl::opt<Guard> OptGuard(
+    "confpass-guard", cl::desc("How run-time guards enforce the regions"), cl::init(Guard::Mask),
+    cl::cat(Category),
+    cl::values(clEnumValN(Guard::Mask, "mask", "force private addresses into the private region; compare public ones"),
+               clEnumValN(Guard::Trap, "trap", "compare every address and report a violation")));
+
+// Default off in builds (it costs compile time, not run time); the test suite turns it on.
+cl::opt<bool> OptVerify("confpass-verify",
+                        cl::desc("After instrumentation, prove that every memory access is guarded or safe"),
+                        cl::init(false), cl::cat(Category));
+
 // Hidden, for the test suite: proves that a Rust panic becomes a clang error.
 cl::opt<bool> OptDebugPanic("confpass-debug-panic", cl::Hidden, cl::init(false),
                             cl::desc("Panic inside the pass (tests only)"));
@@ -92,6 +110,8 @@ struct ConfpassRawOptions {
   uint8_t stats;
   uint8_t audit;
   uint8_t debug_panic;
+  uint8_t verify;
+  uint32_t guard;
 };
 
 extern "C" void confpass_shim_options(ConfpassRawOptions *out) {
@@ -100,6 +120,8 @@ extern "C" void confpass_shim_options(ConfpassRawOptions *out) {
   out->stats = OptStats ? 1 : 0;
   out->audit = OptAudit ? 1 : 0;
   out->debug_panic = OptDebugPanic ? 1 : 0;
+  out->verify = OptVerify ? 1 : 0;
+  out->guard = static_cast<uint32_t>(OptGuard.getValue());
 }
 
 extern "C" size_t confpass_shim_policy_count() { return OptPolicy.size(); }
@@ -164,6 +186,31 @@ extern "C" LLVMValueRef confpass_shim_base_offset(LLVMModuleRef mod, LLVMValueRe
   Value *Base = GetPointerBaseWithConstantOffset(unwrap(ptr), Off, unwrap(mod)->getDataLayout());
   *offset = Off;
   return isa<GlobalVariable>(Base) || isa<AllocaInst>(Base) ? wrap(Base) : nullptr;
+}
+
+/// The pointer `ptr` is computed from by constant offsets (GEPs with constant indices and
+/// casts), whatever it is, and that offset.
+extern "C" LLVMValueRef confpass_shim_root_offset(LLVMModuleRef mod, LLVMValueRef ptr, int64_t *offset) {
+  int64_t Off = 0;
+  Value *Base = GetPointerBaseWithConstantOffset(unwrap(ptr), Off, unwrap(mod)->getDataLayout());
+  *offset = Off;
+  return wrap(Base);
+}
+
+/// LLVM's own answer to "may this instruction read or write memory?" (the verifier's list).
+extern "C" bool confpass_shim_may_access_memory(LLVMValueRef inst) {
+  return unwrap<Instruction>(inst)->mayReadOrWriteMemory();
+}
+
+/// Splits the block before `before` and branches on `fail` to a new cold block that ends in
+/// `unreachable` (returned, so that the caller can put the report call before it). The
+/// branch carries "unlikely" weights so that the failure path is laid out of line.
+extern "C" LLVMValueRef confpass_shim_split_check(LLVMValueRef fail, LLVMValueRef before) {
+  Instruction *I = unwrap<Instruction>(before);
+  MDBuilder MDB(I->getContext());
+  Instruction *Then = SplitBlockAndInsertIfThen(unwrap(fail), I->getIterator(), /*Unreachable=*/true,
+                                                MDB.createUnlikelyBranchWeights());
+  return wrap(Then);
 }
 
 // ---------------------------------------------------------------------------------------------

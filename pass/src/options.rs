@@ -75,11 +75,43 @@ impl FlowPolicy {
     }
 }
 
+/// How guards enforce the regions (`-confpass-guard`). Mirrors the shim; keep in sync.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Guard {
+    /// Private addresses are forced into the private region; public ones compared.
+    Mask,
+    /// Every address is compared; a violation is reported.
+    Trap,
+}
+
+impl Guard {
+    pub fn from_raw(raw: u32) -> Option<Guard> {
+        [Guard::Mask, Guard::Trap].get(raw as usize).copied()
+    }
+
+    pub fn to_raw(self) -> u32 {
+        match self {
+            Guard::Mask => 0,
+            Guard::Trap => 1,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Guard::Mask => "mask",
+            Guard::Trap => "trap",
+        }
+    }
+}
+
 /// All options of one run of the pass.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Options {
     pub mode: Mode,
     pub implicit_flows: FlowPolicy,
+    pub guard: Guard,
+    /// Prove after instrumentation that every access is guarded or safe (`-confpass-verify`).
+    pub verify: bool,
     pub stats: bool,
     pub audit: bool,
     /// Hidden: panic inside the pass, to test that clang survives it.
@@ -95,6 +127,8 @@ impl Default for Options {
         Options {
             mode: Mode::Full,
             implicit_flows: FlowPolicy::Deny,
+            guard: Guard::Mask,
+            verify: false,
             stats: false,
             audit: false,
             debug_panic: false,
@@ -108,6 +142,8 @@ impl Default for Options {
 pub mod flag {
     pub const MODE: &str = "confpass.mode";
     pub const STATS: &str = "confpass.stats";
+    pub const GUARD: &str = "confpass.guard";
+    pub const VERIFY: &str = "confpass.verify";
     /// Set once a module has been instrumented, so no pipeline instruments it twice.
     pub const INSTRUMENTED: &str = "confpass.instrumented";
 }

@@ -21,9 +21,10 @@ use crate::analysis::{annotations, casts, census::census, taint};
 use crate::diag::{Code, Diagnostic, Level};
 use crate::sarif;
 use crate::instrument;
+use crate::llvm::edit::Editor;
 use crate::llvm::{BorrowedModule, FlagMerge, ModuleView, Severity, Value};
 use crate::llvm::shim::{policy_files, raw_options, sarif_file};
-use crate::options::{flag, FlowPolicy, Mode, Options};
+use crate::options::{flag, FlowPolicy, Guard, Mode, Options};
 use crate::stats::Stats;
 
 /// Which half of the pipeline a pass runs. Mirrors the shim's `Step`; keep in sync.
@@ -95,6 +96,8 @@ fn options(module: &BorrowedModule<'_>, phase: Phase) -> Options {
     let mut opts = Options {
         mode: Mode::from_raw(raw.mode).expect("the shim only passes known modes"),
         implicit_flows: FlowPolicy::from_raw(raw.implicit_flows).expect("known policy"),
+        guard: Guard::from_raw(raw.guard).expect("known guard flavour"),
+        verify: raw.verify != 0,
         stats: raw.stats != 0,
         audit: raw.audit != 0,
         debug_panic: raw.debug_panic != 0,
@@ -108,6 +111,10 @@ fn options(module: &BorrowedModule<'_>, phase: Phase) -> Options {
             });
         }
         opts.stats |= module.flag_u64(flag::STATS).is_some_and(|v| v != 0);
+        opts.verify |= module.flag_u64(flag::VERIFY).is_some_and(|v| v != 0);
+        if let Some(g) = module.flag_u64(flag::GUARD) {
+            opts.guard = Guard::from_raw(g as u32).unwrap_or_else(|| panic!("module flag {} has unknown value {g}", flag::GUARD));
+        }
     }
     opts
 }
@@ -135,13 +142,19 @@ pub fn run(module: &BorrowedModule<'_>, step: u32, phase: u32) -> bool {
 fn check(module: &BorrowedModule<'_>, view: &ModuleView<'_>, opts: &Options, stats: &mut Stats) -> bool {
     // Recorded in every mode, `off` included, so that the LTO link does what the compile asked.
     module.set_flag_u32(flag::MODE, opts.mode.to_raw(), FlagMerge::Error);
+    module.set_flag_u32(flag::GUARD, opts.guard.to_raw(), FlagMerge::Error);
     if opts.stats {
         module.set_flag_u32(flag::STATS, 1, FlagMerge::Warning);
+    }
+    if opts.verify {
+        module.set_flag_u32(flag::VERIFY, 1, FlagMerge::Warning);
     }
     if !opts.mode.checks() {
         return true;
     }
     census(view, stats);
+    // While clang's types are still on the GEPs: which parameters are va_lists (for the guards).
+    stats.add("va-list-params", instrument::valist::mark_params(&Editor::new(module), view));
     let mut diags = Vec::new();
     let policy = load_policy(opts, &mut diags);
     let sigs = annotations::read(view, &mut diags);

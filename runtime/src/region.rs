@@ -18,16 +18,16 @@ pub fn init() {
     // SAFETY: a fixed mapping that must not replace anything (MAP_FIXED_NOREPLACE).
     let p = unsafe {
         libc::mmap(
-            BASE as *mut _,
-            2 * REGION,
+            RESERVED_LO as *mut _,
+            RESERVED_SIZE,
             libc::PROT_NONE,
             libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_NORESERVE | libc::MAP_FIXED_NOREPLACE,
             -1,
             0,
         )
     };
-    if p == libc::MAP_FAILED || p as usize != BASE {
-        report::die_errno("cannot reserve the private region at 0x100000000000 (128 GiB, needs a free address range)", "");
+    if p == libc::MAP_FAILED || p as usize != RESERVED_LO {
+        report::die_errno("cannot reserve the private region at 0x100000000000 (128 GiB and guard zones, needs a free address range)", "");
     }
     if sys::env(c"CONFPASS_REPORT").is_some_and(|v| v == b"regions") {
         for (name, lo) in [(&b"private"[..], BASE), (&b"runtime"[..], BASE + REGION)] {

@@ -117,3 +117,28 @@ fn c_str<'a>(p: *const c_char) -> Option<&'a [u8]> {
 pub unsafe extern "C" fn __confpass_violation(kind: *const c_char, file: *const c_char, line: u32) -> ! {
     violation(c_str(kind).unwrap_or(b"unknown"), c_str(file), line)
 }
+
+/// Called by compiled code before an access of `n` bytes at `p` whose length is only known at
+/// run time (a `memcpy`, a library call with a length): a private access (`private != 0`) must
+/// lie inside the private region, a public one must not touch the block or its guard zones.
+/// Fires a violation named `kind` otherwise.
+///
+/// # Safety
+/// `kind` and `file` are null or NUL-terminated strings.
+#[no_mangle]
+pub unsafe extern "C" fn __confpass_check_range(p: usize, n: usize, private: u32, kind: *const c_char, file: *const c_char, line: u32) {
+    use crate::layout::{is_private, RESERVED_LO, RESERVED_SIZE};
+    if n == 0 {
+        return;
+    }
+    let ok = if private != 0 {
+        is_private(p, n)
+    } else {
+        // A length past the end of the address space (a capacity such as SIZE_MAX) reaches
+        // to its end: what matters is whether the range meets the block.
+        p.saturating_add(n) <= RESERVED_LO || p >= RESERVED_LO + RESERVED_SIZE
+    };
+    if !ok {
+        violation(c_str(kind).unwrap_or(b"unknown"), c_str(file), line)
+    }
+}

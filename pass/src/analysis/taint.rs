@@ -140,6 +140,20 @@ pub struct Findings<'m> {
     pub private_locals: HashSet<Value<'m>>,
     /// Locals whose address escapes: public memory.
     pub escaped_locals: HashSet<Value<'m>>,
+    /// Pointer slots (locals that only hold pointers into one other local) and that local.
+    pub slots: HashMap<Value<'m>, Value<'m>>,
+}
+
+impl<'m> Findings<'m> {
+    /// The local (alloca) an address points into, through GEPs, casts and pointer slots.
+    pub fn local_of(&self, p: Value<'m>) -> Option<Value<'m>> {
+        let b = Analysis::base(p);
+        match b.opcode()? {
+            Opcode::LLVMAlloca => Some(b),
+            Opcode::LLVMLoad => self.slots.get(&b.operands().next()?).copied(),
+            _ => None,
+        }
+    }
 }
 
 /// Intrinsics by what they do to taint.
@@ -1118,5 +1132,5 @@ pub fn analyze<'m>(
         .map(|(l, _)| *l)
         .collect();
     let escaped_locals = a.escaped.keys().copied().collect();
-    Findings { diags, declassifications: a.declassifications, private_locals, escaped_locals }
+    Findings { diags, declassifications: a.declassifications, private_locals, escaped_locals, slots: a.slots }
 }

@@ -1,11 +1,16 @@
 //! The one module that mutates IR.
 //!
 //! It applies the partition: public locals that could be reached out of bounds move to the
-//! public stack (`stack`), private globals move into the private region (`globals`). The
-//! guards and CFI join here. The pipeline marks each module so that none is instrumented twice.
+//! public stack (`stack`), private globals move into the private region (`globals`); then every
+//! memory access gets its run-time guard (`guards`, with `valist` for the reads `va_arg`
+//! makes), and `verify` proves the result when asked. The pipeline marks each module so that
+//! none is instrumented twice.
 
 mod globals;
+pub mod guards;
 mod stack;
+pub mod valist;
+mod verify;
 
 use crate::analysis::policy::Policy;
 use crate::analysis::{annotations, taint};
@@ -30,5 +35,12 @@ pub fn run<'m>(module: &'m BorrowedModule<'_>, view: &ModuleView<'m>, opts: &Opt
     }
     let taint = taint::analyze(view, &annotations::read(view, &mut Vec::new()), &policy, FlowPolicy::Deny, &mut quiet);
     stack::move_public_locals(&ed, view, &taint, stats);
-    globals::relocate(&ed, view, stats)
+    let mut diags = globals::relocate(&ed, view, stats);
+    if opts.mode.guards_loads() || opts.mode.guards_stores() {
+        diags.extend(guards::insert(&ed, view, &taint, opts, stats));
+    }
+    if opts.verify && diags.is_empty() {
+        diags.extend(verify::check(&ed, view, &taint, opts, stats));
+    }
+    diags
 }

@@ -17,6 +17,9 @@ extern "C" {
     fn confpass_shim_delete_if_unused(global: LLVMValueRef) -> bool;
     fn confpass_shim_append_ctor(module: LLVMModuleRef, f: LLVMValueRef, priority: i32);
     fn confpass_shim_base_offset(module: LLVMModuleRef, ptr: LLVMValueRef, offset: *mut i64) -> LLVMValueRef;
+    fn confpass_shim_root_offset(module: LLVMModuleRef, ptr: LLVMValueRef, offset: *mut i64) -> LLVMValueRef;
+    fn confpass_shim_may_access_memory(inst: LLVMValueRef) -> bool;
+    fn confpass_shim_split_check(fail: LLVMValueRef, before: LLVMValueRef) -> LLVMValueRef;
 }
 
 /// An IR editor for one module: a builder plus the module's data layout.
@@ -197,6 +200,138 @@ impl<'m> Editor<'m> {
         // SAFETY: a constant of this module.
         let base = unsafe { confpass_shim_base_offset(self.module, c.raw, &mut off) };
         Value::wrap(base).map(|b| (b, off))
+    }
+
+    /// The pointer `p` is computed from by constant offsets (whatever it is) and that offset.
+    pub fn root_and_offset(&self, p: Value<'m>) -> (Value<'m>, i64) {
+        let mut off = 0i64;
+        // SAFETY: a pointer value of this module.
+        let root = unsafe { confpass_shim_root_offset(self.module, p.raw, &mut off) };
+        (val(root), off)
+    }
+
+    /// Splits the block before `before` on `fail` (an `i1`): a new cold block that ends in
+    /// `unreachable` (returned) runs when it is true; the builder is placed before that end.
+    pub fn split_check(&self, fail: Value<'m>, before: Value<'m>) -> Value<'m> {
+        // SAFETY: an i1 computed before `before`, an instruction of this module.
+        let end = val(unsafe { confpass_shim_split_check(fail.raw, before.raw) });
+        self.position_before(end);
+        end
+    }
+
+    /// A private constant global holding `text` and a NUL, for messages.
+    pub fn const_c_string(&self, name: &str, text: &str) -> Value<'m> {
+        // SAFETY: live module; the initialiser is an i8 array of the global's type.
+        unsafe {
+            let init = llc::LLVMConstStringInContext2(self.ctx, text.as_ptr() as *const c_char, text.len(), 0);
+            let n = cname(name);
+            let g = llc::LLVMAddGlobal(self.module, llc::LLVMTypeOf(init), n.as_ptr());
+            llc::LLVMSetInitializer(g, init);
+            llc::LLVMSetGlobalConstant(g, 1);
+            llc::LLVMSetLinkage(g, Linkage::LLVMPrivateLinkage);
+            llc::LLVMSetUnnamedAddress(g, llvm_sys::LLVMUnnamedAddr::LLVMGlobalUnnamedAddr);
+            llc::LLVMSetAlignment(g, 1);
+            val(g)
+        }
+    }
+
+    /// Adds enum attributes (`noreturn`, `cold`, …) to a function.
+    pub fn add_function_attributes(&self, f: Value<'m>, names: &[&str]) {
+        for name in names {
+            // SAFETY: a function of this module; attribute kinds are looked up by name.
+            unsafe {
+                let kind = llc::LLVMGetEnumAttributeKindForName(name.as_ptr() as *const c_char, name.len());
+                let a = llc::LLVMCreateEnumAttribute(self.ctx, kind, 0);
+                llc::LLVMAddAttributeAtIndex(f.raw, u32::MAX, a);
+            }
+        }
+    }
+
+    /// Marks parameter `index` (0-based) of `f` with the string attribute `key`.
+    pub fn mark_param(&self, f: Value<'m>, index: usize, key: &str) {
+        // SAFETY: a function of this module with that many parameters.
+        unsafe {
+            let a = llc::LLVMCreateStringAttribute(self.ctx, key.as_ptr() as *const c_char, key.len() as u32, c"".as_ptr(), 0);
+            llc::LLVMAddAttributeAtIndex(f.raw, index as u32 + 1, a);
+        }
+    }
+
+    /// LLVM's answer to whether an instruction may read or write memory.
+    pub fn may_access_memory(&self, inst: Value<'m>) -> bool {
+        // SAFETY: an instruction of this module.
+        unsafe { confpass_shim_may_access_memory(inst.raw) }
+    }
+
+    /// The instruction after `inst` in its block.
+    pub fn next_instruction(&self, inst: Value<'m>) -> Option<Value<'m>> {
+        // SAFETY: an instruction of this module.
+        Value::wrap(unsafe { llc::LLVMGetNextInstruction(inst.raw) })
+    }
+
+    /// `v` widened to `t` (zero-extended) unless it already has that type.
+    pub fn zext_or_self(&self, v: Value<'m>, t: Type<'m>) -> Value<'m> {
+        if v.ty() == t {
+            return v;
+        }
+        // SAFETY: the builder is positioned; an integer widened to a wider integer type.
+        val(unsafe { llc::LLVMBuildZExt(self.builder, v.raw, t.raw, c"".as_ptr()) })
+    }
+
+    pub fn ptrtoint(&self, p: Value<'m>) -> Value<'m> {
+        // SAFETY: the builder is positioned; a pointer to i64.
+        val(unsafe { llc::LLVMBuildPtrToInt(self.builder, p.raw, self.int(64).raw, c"".as_ptr()) })
+    }
+
+    pub fn lshr(&self, v: Value<'m>, bits: u64) -> Value<'m> {
+        // SAFETY: the builder is positioned; an i64 shifted by a constant.
+        val(unsafe { llc::LLVMBuildLShr(self.builder, v.raw, self.const_int(self.int(64), bits).raw, c"".as_ptr()) })
+    }
+
+    pub fn icmp(&self, pred: llvm_sys::LLVMIntPredicate, a: Value<'m>, b: Value<'m>) -> Value<'m> {
+        // SAFETY: the builder is positioned; operands of one type.
+        val(unsafe { llc::LLVMBuildICmp(self.builder, pred, a.raw, b.raw, c"".as_ptr()) })
+    }
+
+    pub fn and(&self, a: Value<'m>, b: Value<'m>) -> Value<'m> {
+        // SAFETY: the builder is positioned; operands of one type.
+        val(unsafe { llc::LLVMBuildAnd(self.builder, a.raw, b.raw, c"".as_ptr()) })
+    }
+
+    /// `llvm.ptrmask(p, mask)` for a pointer of any address space.
+    pub fn ptrmask(&self, p: Value<'m>, mask: u64) -> Value<'m> {
+        let i64t = self.int(64);
+        let t = self.function_type(p.ty(), &[p.ty(), i64t]);
+        let space = p.ty().pointer_address_space().unwrap_or(0);
+        let f = self.function(&format!("llvm.ptrmask.p{space}.i64"), t);
+        self.call(t, f, &[p, self.const_int(i64t, mask)])
+    }
+
+    /// `getelementptr i8, ptr, offset` without `inbounds` (any offset, wrapping).
+    pub fn byte_offset_any(&self, ptr: Value<'m>, offset: i64) -> Value<'m> {
+        if offset == 0 {
+            return ptr;
+        }
+        let mut idx = [self.const_int(self.int(64), offset as u64).raw];
+        // SAFETY: the builder is positioned; an i8 GEP on a pointer.
+        val(unsafe { llc::LLVMBuildGEP2(self.builder, llc::LLVMInt8TypeInContext(self.ctx), ptr.raw, idx.as_mut_ptr(), 1, c"".as_ptr()) })
+    }
+
+    /// Places the builder at the first point of a block where code may go (after its phis).
+    pub fn position_at_block_start(&self, b: Block<'m>) {
+        let first = b.instructions().find(|i| !matches!(i.opcode(), Some(super::Opcode::LLVMPHI | super::Opcode::LLVMLandingPad)));
+        // SAFETY: a block of this module.
+        unsafe {
+            match first {
+                Some(i) => llc::LLVMPositionBuilderBefore(self.builder, i.raw),
+                None => llc::LLVMPositionBuilderAtEnd(self.builder, entry_raw(b)),
+            }
+        }
+    }
+
+    /// Sets operand `index` of `user` to `new`.
+    pub fn set_operand(&self, user: Value<'m>, index: usize, new: Value<'m>) {
+        // SAFETY: an operand index of `user`; LLVM's verifier checks the type afterwards.
+        unsafe { llc::LLVMSetOperand(user.raw, index as u32, new.raw) }
     }
 
     /// A function declared or defined in the module by name, or a new declaration.

@@ -433,6 +433,62 @@ impl<'m> Value<'m> {
         })
     }
 
+    /// For a function parameter: whether it carries the string attribute `key`.
+    pub fn param_has_attribute(self, key: &str) -> bool {
+        // SAFETY: valid value; the parent is asked of arguments only.
+        unsafe {
+            if llc::LLVMIsAArgument(self.raw).is_null() {
+                return false;
+            }
+            let f = llc::LLVMGetParamParent(self.raw);
+            let Some(index) = Value::wrap(f).and_then(|f| f.params().iter().position(|p| *p == self)) else {
+                return false;
+            };
+            !llc::LLVMGetStringAttributeAtIndex(f, index as u32 + 1, key.as_ptr() as *const c_char, key.len() as u32).is_null()
+        }
+    }
+
+    /// For a function: false when it is declared `memory(none)` (touches no memory).
+    pub fn may_access_memory(self) -> bool {
+        // SAFETY: a function; the attribute kind is looked up by name.
+        unsafe {
+            let kind = llc::LLVMGetEnumAttributeKindForName(c"memory".as_ptr(), 6);
+            let a = llc::LLVMGetEnumAttributeAtIndex(self.raw, u32::MAX, kind);
+            a.is_null() || llc::LLVMGetEnumAttributeValue(a) != 0
+        }
+    }
+
+    /// For an `icmp`: its predicate.
+    pub fn icmp_predicate(self) -> Option<llvm_sys::LLVMIntPredicate> {
+        // SAFETY: asked of icmp instructions only.
+        (self.opcode() == Some(Opcode::LLVMICmp)).then(|| unsafe { llc::LLVMGetICmpPredicate(self.raw) })
+    }
+
+    pub fn is_argument(self) -> bool {
+        // SAFETY: valid value.
+        !unsafe { llc::LLVMIsAArgument(self.raw) }.is_null()
+    }
+
+    /// For a GEP instruction: the name of its source element type when that is a named struct
+    /// (or an array of one), e.g. `struct.__va_list_tag`.
+    pub fn gep_source_struct(self) -> Option<String> {
+        if self.opcode() != Some(Opcode::LLVMGetElementPtr) {
+            return None;
+        }
+        // SAFETY: a GEP instruction; type queries on its source element type.
+        unsafe {
+            let mut t = llvm_sys::core::LLVMGetGEPSourceElementType(self.raw);
+            if llc::LLVMGetTypeKind(t) == LLVMTypeKind::LLVMArrayTypeKind {
+                t = llc::LLVMGetElementType(t);
+            }
+            if llc::LLVMGetTypeKind(t) != LLVMTypeKind::LLVMStructTypeKind {
+                return None;
+            }
+            let n = llc::LLVMGetStructName(t);
+            (!n.is_null()).then(|| CStr::from_ptr(n).to_string_lossy().into_owned())
+        }
+    }
+
     /// Whether a call is inline assembly.
     pub fn is_inline_asm(self) -> bool {
         // SAFETY: valid value.
@@ -454,6 +510,17 @@ impl fmt::Debug for Value<'_> {
 }
 
 impl<'m> Type<'m> {
+    pub fn is_vector(self) -> bool {
+        // SAFETY: valid type.
+        matches!(unsafe { llc::LLVMGetTypeKind(self.raw) }, LLVMTypeKind::LLVMVectorTypeKind | LLVMTypeKind::LLVMScalableVectorTypeKind)
+    }
+
+    /// The element type of a vector type.
+    pub fn vector_element(self) -> Option<Type<'m>> {
+        // SAFETY: valid type; the element is asked of vector types only.
+        self.is_vector().then(|| Type { raw: unsafe { llc::LLVMGetElementType(self.raw) }, _module: PhantomData })
+    }
+
     /// The address space of a pointer type (0 public, 1 private), `None` for other types.
     pub fn pointer_address_space(self) -> Option<u32> {
         // SAFETY: valid type; address space only asked of pointer types.

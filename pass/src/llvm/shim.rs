@@ -20,6 +20,8 @@ pub struct RawOptions {
     pub stats: u8,
     pub audit: u8,
     pub debug_panic: u8,
+    pub verify: u8,
+    pub guard: u32,
 }
 
 /// Severity codes understood by `confpass_shim_diagnose`. Keep in sync.

@@ -3,12 +3,14 @@
 //! ```text
 //!  BASE = 0x1000_0000_0000, one 2^(K+1)-aligned block of 2^(K+1) bytes, reserved PROT_NONE
 //!  ┌──────────────────────────── R_priv: 2^K bytes (private region) ─────────────────────────┐
-//!  │ [0, 1 GiB)          private globals: each module's image, copied in at start-up      │
+//!  │ [0, 64 KiB)         guard zone (never mapped; so are the 64 KiB below BASE)        │
+//!  │ [64 KiB, 1 GiB)     private globals: each module's image, copied in at start-up      │
 //!  │ [1 GiB, 16 GiB)     private heap: an exclusive mimalloc arena (conf_malloc …), of    │
 //!  │                     CONFPASS_HEAP_SIZE bytes (default 4 GiB, at most 15 GiB)          │
-//!  │ [32 GiB, 2^K)       native stacks: main, every thread, alternate signal stacks       │
+//!  │ [32 GiB, 2^K-64KiB) native stacks: main, every thread, alternate signal stacks       │
+//!  │ [2^K-64 KiB, 2^K)   guard zone                                                        │
 //!  ├──────────────────────────── R_rt: 2^K bytes (runtime region) ──────────────────────────┤
-//!  │ shadow stacks, per-thread control blocks (with CFI)                                   │
+//!  │ [0, 64 KiB) guard zone; then shadow stacks, per-thread control blocks (with CFI)      │
 //!  └────────────────────────────────────────────────────────────────────────────────────────┘
 //!  everything else: public memory (public globals, libc's heap, public stacks, libc)
 //! ```
@@ -26,15 +28,24 @@ pub const BASE: usize = 0x1000_0000_0000;
 /// Size of the private region and of the runtime region.
 pub const REGION: usize = 1 << K;
 
-pub const GLOBALS_OFFSET: usize = 0;
-pub const GLOBALS_SIZE: usize = 1 << 30;
+/// Guard zone: the 64 KiB below BASE, at the start and the end of R_priv, at the start of
+/// R_rt and above the block are never mapped. A guard that checked or masked a pointer `p`
+/// therefore also covers any access `[p + off, p + off + size)` with `|off| + size <= WINDOW`:
+/// such an access lands in the region the guard allowed or faults in a guard zone. The plugin
+/// merges guards on this rule (`pass/src/instrument/guards.rs`).
+pub const GUARD: usize = 64 << 10;
+/// How far from a guarded pointer an access may reach and stay covered by its guard.
+pub const WINDOW: usize = GUARD / 2;
+
+pub const GLOBALS_OFFSET: usize = GUARD;
+pub const GLOBALS_SIZE: usize = (1 << 30) - GUARD;
 pub const HEAP_OFFSET: usize = 1 << 30;
 /// Room for the heap; the arena uses `CONFPASS_HEAP_SIZE` of it (mimalloc's largest arena is
 /// a little under 16 GiB).
 pub const HEAP_ROOM: usize = 15 << 30;
 pub const HEAP_DEFAULT: usize = 4 << 30;
 pub const STACKS_OFFSET: usize = 32 << 30;
-pub const STACKS_SIZE: usize = REGION - STACKS_OFFSET;
+pub const STACKS_SIZE: usize = REGION - STACKS_OFFSET - GUARD;
 
 pub const PAGE: usize = 4096;
 
@@ -45,4 +56,8 @@ pub fn is_private(p: usize, n: usize) -> bool {
 }
 
 const _: () = assert!(BASE % (2 * REGION) == 0, "the block must be aligned to its size");
+/// The reservation: the block and the guard zones on both sides of it.
+pub const RESERVED_LO: usize = BASE - GUARD;
+pub const RESERVED_SIZE: usize = 2 * REGION + 2 * GUARD;
+
 const _: () = assert!(HEAP_OFFSET + HEAP_ROOM <= STACKS_OFFSET);

@@ -1,0 +1,209 @@
+//! `-confpass-verify`: after instrumentation, an independent walk over the final IR proves that
+//! every memory access is guarded by the guard its side needs, or on the proven-safe list.
+//!
+//! It does not trust the guard placement: it asks LLVM which instructions may touch memory,
+//! requires each to be a shape it knows, and for each pointer operand finds the proof in the
+//! IR itself — a private mask (`ptrmask(x, 2^K-1)` + BASE) or a compare-and-report branch
+//! (`p >> K` / `p >> (K+1)` against BASE, failing into `__confpass_violation`) on the
+//! pointer's root that every path to the access passes, within the guard window; or a
+//! `__confpass_check_range` call on the same pointer and length just before the access. A
+//! failure is an internal error: the guards would have a hole. This is the seed of a binary
+//! verifier (it checks IR, not machine code).
+
+use std::collections::HashSet;
+
+use llvm_sys::LLVMIntPredicate;
+
+use super::guards::{self, Access, Side, Size, BASE, CHECK_RANGE, K, PRIVATE_MASK, VIOLATION, WINDOW};
+use crate::analysis::taint::Findings;
+use crate::diag::{Code, Diagnostic};
+use crate::llvm::edit::Editor;
+use crate::llvm::{Block, ModuleView, Opcode, Value};
+use crate::options::Options;
+use crate::stats::Stats;
+
+/// The side a pointer's own type and locals say it is on (the same rule as the guards; the
+/// point of the verifier is the proof, not a second opinion on taint).
+fn side_of<'m>(p: Value<'m>, taint: &Findings<'m>) -> Side {
+    if p.ty().pointer_address_space() == Some(crate::analysis::PRIVATE_AS) {
+        return Side::Private;
+    }
+    match taint.local_of(p) {
+        Some(l) if taint.private_locals.contains(&l) => Side::Private,
+        _ => Side::Public,
+    }
+}
+
+/// Whether block `b` calls the violation report (a guard's failure block).
+fn reports(b: Block<'_>) -> bool {
+    b.instructions().any(|i| i.called_value().is_some_and(|c| c.name() == VIOLATION))
+}
+
+/// The blocks every path from `from` passes in order while it only crosses guards (each ends in
+/// a guard's branch whose other successor reports): `from`, then each guard's continuation.
+fn guard_chain<'m>(from: Block<'m>) -> Vec<Block<'m>> {
+    let mut chain = vec![from];
+    let mut b = from;
+    while chain.len() < 64 {
+        let succ = b.successors();
+        if succ.len() != 2 || !reports(succ[0]) || b.terminator().and_then(|t| t.branch_condition()).is_none() {
+            break;
+        }
+        b = succ[1];
+        chain.push(b);
+    }
+    chain
+}
+
+/// If `root` is compared right after its definition by a guard, the side that guard enforces
+/// and the blocks from the definition to the guard's branch (no access there is covered). "Right after" allows other guards between
+/// the definition and this one: the blocks in between end in guards and fall through.
+fn checked<'m>(f: Value<'m>, root: Value<'m>) -> Option<(Side, Vec<Block<'m>>)> {
+    let def_block = if root.is_argument() { f.blocks().first().copied()? } else { root.parent_block()? };
+    let chain = guard_chain(def_block);
+    for pi in root.users().filter(|u| u.opcode() == Some(Opcode::LLVMPtrToInt) && u.parent_block().is_some_and(|b| chain.contains(&b))) {
+        let def_block = pi.parent_block().expect("in the chain");
+        for sh in pi.users().filter(|u| u.opcode() == Some(Opcode::LLVMLShr)) {
+            let Some(shift) = sh.operands().nth(1).and_then(|c| c.const_int()) else { continue };
+            for cmp in sh.users() {
+                let ops: Vec<Value<'m>> = cmp.operands().collect();
+                let against = ops.get(1).and_then(|c| c.const_int());
+                let (side, cond) = match (shift as u64, cmp.icmp_predicate()) {
+                    (s, Some(LLVMIntPredicate::LLVMIntEQ)) if s == K + 1 && against == Some((BASE >> (K + 1)) as i64) => (Side::Public, cmp),
+                    (s, Some(LLVMIntPredicate::LLVMIntNE)) if s == K && against == Some((BASE >> K) as i64) => {
+                        // fail = outside && p != 0
+                        let Some(and) = cmp.users().find(|a| {
+                            a.opcode() == Some(Opcode::LLVMAnd)
+                                && a.operands().any(|o| {
+                                    o.icmp_predicate() == Some(LLVMIntPredicate::LLVMIntNE)
+                                        && o.operands().next() == Some(pi)
+                                        && o.operands().nth(1).and_then(|z| z.const_int()) == Some(0)
+                                })
+                        }) else {
+                            continue;
+                        };
+                        (Side::Private, and)
+                    }
+                    _ => continue,
+                };
+                let Some(t) = def_block.terminator() else { continue };
+                let succ = def_block.successors();
+                if t.opcode() == Some(Opcode::LLVMBr) && t.branch_condition() == Some(cond) && succ.len() == 2 && reports(succ[0]) {
+                    let upto = chain.iter().position(|b| *b == def_block).expect("in the chain");
+                    return Some((side, chain[..=upto].to_vec()));
+                }
+            }
+        }
+    }
+    None
+}
+
+/// If `root` is a private mask, the offset the mask adds (BASE) is folded into `off` by the
+/// root search: the masked pointer and the offset relative to the masked base.
+fn masked<'m>(ed: &Editor<'m>, root: Value<'m>, off: i64) -> Option<(Value<'m>, i64)> {
+    let is_mask = |m: Value<'m>| {
+        m.called_value().is_some_and(|c| c.name().starts_with("llvm.ptrmask"))
+            && m.call_args().get(1).and_then(|c| c.const_int()) == Some(PRIVATE_MASK as i64)
+    };
+    if is_mask(root) {
+        return Some((root.call_args()[0], off.wrapping_sub(BASE as i64)));
+    }
+    // The BASE step was not folded: `gep i8 (ptrmask …), BASE` is the root.
+    if root.opcode() == Some(Opcode::LLVMGetElementPtr) {
+        let m = root.operands().next()?;
+        let (inner, step) = ed.root_and_offset(root);
+        if inner == m && is_mask(m) && step == BASE as i64 {
+            return Some((m.call_args()[0], off));
+        }
+    }
+    None
+}
+
+/// A run-time range check of (`ptr`, `len`) for `side` right before `inst` (among the calls
+/// and casts inserted there).
+fn range_checked<'m>(inst: Value<'m>, ptr: Value<'m>, len: Value<'m>, side: Side) -> bool {
+    let Some(b) = inst.parent_block() else { return false };
+    let before: Vec<Value<'m>> = b.instructions().take_while(|i| *i != inst).collect();
+    before.iter().rev().take(16).any(|c| {
+        if !c.called_value().is_some_and(|f| f.name() == CHECK_RANGE) {
+            return false;
+        }
+        let a = c.call_args();
+        let strip = |v: Value<'m>| if matches!(v.opcode(), Some(Opcode::LLVMPtrToInt | Opcode::LLVMZExt)) { v.operands().next() } else { Some(v) };
+        strip(a[0]) == Some(ptr) && strip(a[1]) == Some(len) && a[2].const_int() == Some(i64::from(side == Side::Private))
+    })
+}
+
+/// Proves every access; returns one internal error per access without a proof.
+pub fn check<'m>(ed: &Editor<'m>, view: &ModuleView<'m>, taint: &Findings<'m>, opts: &Options, stats: &mut Stats) -> Vec<Diagnostic<Value<'m>>> {
+    let mut diags = Vec::new();
+    let fail = |inst: Value<'m>, what: String| Diagnostic::error(Code::InternalError, Some(inst), format!("confpass verifier: {what}; please report"));
+    for f in view.functions().filter(|f| !f.is_declaration() && !guards::is_confpass_function(&f.name())) {
+        let mut proven = 0u64;
+        let mut reported: HashSet<Value<'m>> = HashSet::new();
+        for inst in f.instructions() {
+            if !ed.may_access_memory(inst) {
+                continue;
+            }
+            let sites = match guards::sites(ed, inst) {
+                Ok(s) => s,
+                Err(msg) => {
+                    diags.push(fail(inst, msg));
+                    continue;
+                }
+            };
+            if sites.is_empty() {
+                // Only shapes that touch no program memory through an address may have no site.
+                let known = match inst.opcode() {
+                    Some(Opcode::LLVMFence | Opcode::LLVMVAArg) => true,
+                    Some(Opcode::LLVMCall | Opcode::LLVMInvoke | Opcode::LLVMCallBr) => {
+                        let c = inst.called_value().expect("callee");
+                        c.is_inline_asm()
+                            || (c.is_function()
+                                && (!c.is_declaration() || guards::is_confpass_function(&c.name()) || c.name().starts_with("llvm.")))
+                            || inst.call_args().iter().all(|a| a.ty().pointer_address_space().is_none())
+                    }
+                    _ => false,
+                };
+                if !known {
+                    diags.push(fail(inst, format!("instruction touches memory in a way the guards do not know: {inst:?}")));
+                }
+                continue;
+            }
+            for s in sites {
+                let on = match s.access {
+                    Access::Load => opts.mode.guards_loads(),
+                    Access::Store => opts.mode.guards_stores(),
+                    Access::Any => opts.mode.guards_loads() || opts.mode.guards_stores(),
+                };
+                if !on || guards::proven_safe(ed, f, s.ptr, s.size).is_some() {
+                    proven += 1;
+                    continue;
+                }
+                let ok = match s.size {
+                    Size::Fixed(n) if n <= WINDOW => {
+                        let (root, off) = ed.root_and_offset(s.ptr);
+                        if let Some((orig, off)) = masked(ed, root, off) {
+                            off.unsigned_abs() + n <= WINDOW && side_of(orig, taint) == Side::Private
+                        } else if let Some((side, before)) = checked(f, root) {
+                            off.unsigned_abs() + n <= WINDOW
+                                && side == side_of(root, taint)
+                                && s.inst.parent_block().is_some_and(|b| !before.contains(&b))
+                        } else {
+                            false
+                        }
+                    }
+                    Size::Fixed(n) => range_checked(s.inst, s.ptr, ed.const_int(ed.int(64), n), side_of(s.ptr, taint)),
+                    Size::Dynamic(len) => range_checked(s.inst, s.ptr, len, side_of(s.ptr, taint)),
+                };
+                if ok {
+                    proven += 1;
+                } else if reported.insert(s.inst) {
+                    diags.push(fail(s.inst, format!("access through operand {} is not guarded: {:?}", s.operand, s.inst)));
+                }
+            }
+        }
+        stats.add("verified-accesses", proven);
+    }
+    diags
+}
