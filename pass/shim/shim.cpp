@@ -12,6 +12,9 @@
 #include "llvm/IR/Metadata.h"
 #include "llvm/IR/ReplaceConstant.h"
 #include "llvm/Analysis/ValueTracking.h"
+#include "llvm/Analysis/SimplifyQuery.h"
+#include "llvm/IR/ConstantRange.h"
+#include "llvm/IR/Operator.h"
 #include "llvm/Transforms/Utils/ModuleUtils.h"
 #include "llvm/Transforms/Utils/BasicBlockUtils.h"
 #include "llvm/IR/MDBuilder.h"
@@ -195,6 +198,57 @@ extern "C" LLVMValueRef confpass_shim_root_offset(LLVMModuleRef mod, LLVMValueRe
   Value *Base = GetPointerBaseWithConstantOffset(unwrap(ptr), Off, unwrap(mod)->getDataLayout());
   *offset = Off;
   return wrap(Base);
+}
+
+/// The pointer `ptr` is computed from by GEPs whose variable indices have a known range
+/// (LLVM's constant ranges and known bits: `i & 0x7f`, a zero-extended byte, …), and the range
+/// [lo, hi] of the byte offset. Stops at the first GEP whose offset is unbounded.
+extern "C" LLVMValueRef confpass_shim_root_range(LLVMModuleRef mod, LLVMValueRef ptr, int64_t *lo, int64_t *hi) {
+  const DataLayout &DL = unwrap(mod)->getDataLayout();
+  const int64_t Limit = int64_t(1) << 40;
+  Value *P = unwrap(ptr);
+  int64_t Lo = 0, Hi = 0;
+  for (int Depth = 0; Depth < 32; ++Depth) {
+    auto *GEP = dyn_cast<GEPOperator>(P);
+    if (!GEP)
+      break;
+    unsigned BW = DL.getIndexTypeSizeInBits(GEP->getType());
+    if (BW > 64)
+      break;
+    SmallMapVector<Value *, APInt, 4> Var;
+    APInt Const(BW, 0);
+    if (!GEP->collectOffset(DL, BW, Var, Const))
+      break;
+    int64_t L = Const.getSExtValue(), H = L;
+    bool Ok = L > -Limit && L < Limit;
+    for (auto &[V, Scale] : Var) {
+      if (!Ok)
+        break;
+      ConstantRange R = computeConstantRangeIncludingKnownBits(V, /*ForSigned=*/true, SimplifyQuery(DL));
+      if (R.isFullSet() || R.isEmptySet() || R.getBitWidth() > 64) {
+        Ok = false;
+        break;
+      }
+      int64_t Min = R.getSignedMin().getSExtValue(), Max = R.getSignedMax().getSExtValue();
+      int64_t S = Scale.getSExtValue();
+      if (Min <= -Limit || Max >= Limit || S <= -(1 << 20) || S >= (1 << 20)) {
+        Ok = false;
+        break;
+      }
+      int64_t A = Min * S, B = Max * S;
+      L += std::min(A, B);
+      H += std::max(A, B);
+      Ok = L > -Limit && H < Limit;
+    }
+    if (!Ok)
+      break;
+    Lo += L;
+    Hi += H;
+    P = GEP->getPointerOperand();
+  }
+  *lo = Lo;
+  *hi = Hi;
+  return wrap(P);
 }
 
 /// LLVM's own answer to "may this instruction read or write memory?" (the verifier's list).

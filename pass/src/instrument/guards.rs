@@ -176,7 +176,7 @@ pub fn sites<'m>(ed: &Editor<'m>, inst: Value<'m>) -> Result<Vec<Site<'m>>, Stri
     })
 }
 
-/// Whether an access needs no guard, and why: in bounds of a local or global, an address
+/// Whether an access needs no guard, and why: in bounds of a local or global, near an address
 /// fixed at link time, or a va_list read.
 pub fn proven_safe<'m>(ed: &Editor<'m>, f: Value<'m>, ptr: Value<'m>, size: Size<'m>) -> Option<&'static str> {
     if let Size::Fixed(n) = size {
@@ -194,11 +194,26 @@ pub fn proven_safe<'m>(ed: &Editor<'m>, f: Value<'m>, ptr: Value<'m>, size: Size
             }
         }
     }
-    // An address fixed at link time (a global at any constant offset, a function, null): the
-    // program's own code chose it, no corrupted value can steer it.
-    let root = ed.root_and_offset(ptr).0;
-    if !root.is_instruction() && !root.is_argument() {
-        return Some("constant");
+    if let Size::Fixed(n) = size {
+        let (root, lo, hi) = ed.root_and_range(ptr);
+        // In bounds over the whole range of a variable index (`table[i & 7]`), of a local, a
+        // global, or the callee's own copy of a by-value argument (in its caller's frame).
+        let object = if root.opcode() == Some(Opcode::LLVMAlloca) && ed.function_of(root) == Some(f) {
+            root.alloca_shape().and_then(|(t, c)| c.map(|c| c * ed.size_of(t)))
+        } else if root.is_global_variable() {
+            Some(ed.size_of(ed.value_type(root)))
+        } else {
+            root.byval_type().map(|t| ed.size_of(t))
+        };
+        if object.is_some_and(|size| lo >= 0 && (hi as u64).checked_add(n).is_some_and(|end| end <= size)) {
+            return Some("in-bounds");
+        }
+        // Near an address fixed at link time (a global, a function, null): the program's own
+        // code chose it, no corrupted value can steer it, and the guard zones stop it from
+        // reaching the block within a window.
+        if !root.is_instruction() && !root.is_argument() && lo.unsigned_abs().max(hi.unsigned_abs()) + n <= WINDOW {
+            return Some("constant");
+        }
     }
     valist::is_va_access(ed, ptr).then_some("va-list")
 }
@@ -305,14 +320,20 @@ pub fn insert<'m>(ed: &Editor<'m>, view: &ModuleView<'m>, taint: &Findings<'m>, 
                 Err(msg) => diags.push(Diagnostic::error(Code::Unsupported, Some(inst), msg)),
             }
         }
-        // Group fixed-size accesses by (root, side).
+        // Group fixed-size accesses by (root, side). A mask rewrites the address as the masked
+        // root plus a constant; a compare covers any offset range within the window.
         let mut groups: Vec<((Value<'m>, Side), Vec<(Site<'m>, i64)>)> = Vec::new();
         let mut index: HashMap<(Value<'m>, Side), usize> = HashMap::new();
         for (s, sd) in wanted {
             match s.size {
                 Size::Fixed(n) if n <= WINDOW => {
-                    let (root, off) = ed.root_and_offset(s.ptr);
-                    let (root, off) = if off.unsigned_abs() + n <= WINDOW { (root, off) } else { (s.ptr, 0) };
+                    let (root, off) = if sd == Side::Private && opts.guard == Guard::Mask {
+                        let (root, off) = ed.root_and_offset(s.ptr);
+                        if off.unsigned_abs() + n <= WINDOW { (root, off) } else { (s.ptr, 0) }
+                    } else {
+                        let (root, lo, hi) = ed.root_and_range(s.ptr);
+                        if lo.unsigned_abs().max(hi.unsigned_abs()) + n <= WINDOW { (root, 0) } else { (s.ptr, 0) }
+                    };
                     let key = (root, sd);
                     let i = *index.entry(key).or_insert_with(|| {
                         groups.push((key, Vec::new()));

@@ -183,10 +183,12 @@ pub fn check<'m>(ed: &Editor<'m>, view: &ModuleView<'m>, taint: &Findings<'m>, o
                 let ok = match s.size {
                     Size::Fixed(n) if n <= WINDOW => {
                         let (root, off) = ed.root_and_offset(s.ptr);
+                        let (checked_root, lo, hi) = ed.root_and_range(s.ptr);
                         if let Some((orig, off)) = masked(ed, root, off) {
                             off.unsigned_abs() + n <= WINDOW && side_of(orig, taint) == Side::Private
-                        } else if let Some((side, before)) = checked(f, root) {
-                            off.unsigned_abs() + n <= WINDOW
+                        } else if let Some((side, before)) = checked(f, checked_root) {
+                            let root = checked_root;
+                            lo.unsigned_abs().max(hi.unsigned_abs()) + n <= WINDOW
                                 && side == side_of(root, taint)
                                 && s.inst.parent_block().is_some_and(|b| !before.contains(&b))
                         } else {

@@ -18,6 +18,7 @@ extern "C" {
     fn confpass_shim_append_ctor(module: LLVMModuleRef, f: LLVMValueRef, priority: i32);
     fn confpass_shim_base_offset(module: LLVMModuleRef, ptr: LLVMValueRef, offset: *mut i64) -> LLVMValueRef;
     fn confpass_shim_root_offset(module: LLVMModuleRef, ptr: LLVMValueRef, offset: *mut i64) -> LLVMValueRef;
+    fn confpass_shim_root_range(module: LLVMModuleRef, ptr: LLVMValueRef, lo: *mut i64, hi: *mut i64) -> LLVMValueRef;
     fn confpass_shim_may_access_memory(inst: LLVMValueRef) -> bool;
     fn confpass_shim_split_check(fail: LLVMValueRef, before: LLVMValueRef) -> LLVMValueRef;
 }
@@ -208,6 +209,14 @@ impl<'m> Editor<'m> {
         // SAFETY: a pointer value of this module.
         let root = unsafe { confpass_shim_root_offset(self.module, p.raw, &mut off) };
         (val(root), off)
+    }
+
+    /// The pointer `p` is computed from by offsets of known range, and that range [lo, hi].
+    pub fn root_and_range(&self, p: Value<'m>) -> (Value<'m>, i64, i64) {
+        let (mut lo, mut hi) = (0i64, 0i64);
+        // SAFETY: a pointer value of this module.
+        let root = unsafe { confpass_shim_root_range(self.module, p.raw, &mut lo, &mut hi) };
+        (val(root), lo, hi)
     }
 
     /// Splits the block before `before` on `fail` (an `i1`): a new cold block that ends in

@@ -458,6 +458,21 @@ impl<'m> Value<'m> {
         }
     }
 
+    /// For a `byval` parameter: the type of the copy the callee gets (in its caller's frame).
+    pub fn byval_type(self) -> Option<Type<'m>> {
+        // SAFETY: valid value; the parent is asked of arguments only; `byval` is a type attribute.
+        unsafe {
+            if llc::LLVMIsAArgument(self.raw).is_null() {
+                return None;
+            }
+            let f = llc::LLVMGetParamParent(self.raw);
+            let index = Value::wrap(f).and_then(|f| f.params().iter().position(|p| *p == self))?;
+            let kind = llc::LLVMGetEnumAttributeKindForName(c"byval".as_ptr(), 5);
+            let a = llc::LLVMGetEnumAttributeAtIndex(f, index as u32 + 1, kind);
+            (!a.is_null()).then(|| Type { raw: llc::LLVMGetTypeAttributeValue(a), _module: PhantomData })
+        }
+    }
+
     /// For an `icmp`: its predicate.
     pub fn icmp_predicate(self) -> Option<llvm_sys::LLVMIntPredicate> {
         // SAFETY: asked of icmp instructions only.

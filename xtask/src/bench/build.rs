@@ -26,7 +26,8 @@ const FIXED_ENV: &[(&str, &str)] =
     &[("CPP", "clang-22 -E"), ("AR", "llvm-ar-22"), ("RANLIB", "llvm-ranlib-22"), ("NM", "llvm-nm-22")];
 
 /// The confpass modes measured, in report order.
-pub const MODES: &[&str] = &["off", "cfi", "stores", "loads", "full"];
+/// `-trap` variants use `-confpass-guard=trap` (the default flavour is `mask`).
+pub const MODES: &[&str] = &["off", "cfi", "stores", "loads", "full", "stores-trap", "loads-trap", "full-trap"];
 
 /// One way of building a program.
 #[derive(Clone)]
@@ -55,7 +56,10 @@ impl Variant {
         };
         let mut cflags = "-O2".to_string();
         if let Some(mode) = self.mode {
-            cflags += &format!(" -mllvm -confpass-mode={mode}");
+            match mode.strip_suffix("-trap") {
+                Some(m) => cflags += &format!(" -mllvm -confpass-mode={m} -mllvm -confpass-guard=trap"),
+                None => cflags += &format!(" -mllvm -confpass-mode={mode}"),
+            }
         }
         let mut ldflags = String::new();
         if self.lto {
