@@ -171,3 +171,151 @@ mod tests {
         assert_eq!(deps[3], vec![0]);
     }
 }
+
+/// Dominators of a CFG (entry 0): `idom[b]`, with `idom[0] == 0` and `usize::MAX` for blocks
+/// the entry cannot reach. Cooper–Harvey–Kennedy over the reverse postorder.
+pub fn dominators(succs: &[Vec<usize>]) -> Vec<usize> {
+    let n = succs.len();
+    let mut idom = vec![usize::MAX; n];
+    if n == 0 {
+        return idom;
+    }
+    let mut preds = vec![Vec::new(); n];
+    for (x, ys) in succs.iter().enumerate() {
+        for &y in ys {
+            preds[y].push(x);
+        }
+    }
+    let mut post = Vec::with_capacity(n);
+    let mut visited = vec![false; n];
+    let mut stack = vec![(0usize, 0usize)];
+    visited[0] = true;
+    while let Some((v, i)) = stack.pop() {
+        if let Some(&w) = succs[v].get(i) {
+            stack.push((v, i + 1));
+            if !visited[w] {
+                visited[w] = true;
+                stack.push((w, 0));
+            }
+        } else {
+            post.push(v);
+        }
+    }
+    let mut order = vec![usize::MAX; n];
+    for (i, &v) in post.iter().enumerate() {
+        order[v] = i;
+    }
+    idom[0] = 0;
+    let intersect = |idom: &[usize], mut a: usize, mut b: usize| {
+        while a != b {
+            while order[a] < order[b] {
+                a = idom[a];
+            }
+            while order[b] < order[a] {
+                b = idom[b];
+            }
+        }
+        a
+    };
+    let mut changed = true;
+    while changed {
+        changed = false;
+        for &v in post.iter().rev().filter(|&&v| v != 0) {
+            let mut new = usize::MAX;
+            for &p in &preds[v] {
+                if idom[p] == usize::MAX {
+                    continue;
+                }
+                new = if new == usize::MAX { p } else { intersect(&idom, p, new) };
+            }
+            if new != usize::MAX && idom[v] != new {
+                idom[v] = new;
+                changed = true;
+            }
+        }
+    }
+    idom
+}
+
+/// Whether `a` dominates `b` (every block dominates itself).
+pub fn dominates(idom: &[usize], a: usize, mut b: usize) -> bool {
+    if idom[b] == usize::MAX {
+        return false;
+    }
+    loop {
+        if a == b {
+            return true;
+        }
+        if b == 0 {
+            return false;
+        }
+        b = idom[b];
+    }
+}
+
+/// The nearest block that dominates both `a` and `b`.
+pub fn common_dominator(idom: &[usize], a: usize, b: usize) -> usize {
+    let mut up = a;
+    loop {
+        if dominates(idom, up, b) {
+            return up;
+        }
+        up = idom[up];
+    }
+}
+
+/// Natural loops: (header, blocks) for each header with back edges, blocks including it.
+pub fn natural_loops(succs: &[Vec<usize>], idom: &[usize]) -> Vec<(usize, Vec<bool>)> {
+    let n = succs.len();
+    let mut preds = vec![Vec::new(); n];
+    for (x, ys) in succs.iter().enumerate() {
+        for &y in ys {
+            preds[y].push(x);
+        }
+    }
+    let mut loops: Vec<(usize, Vec<bool>)> = Vec::new();
+    for (u, ys) in succs.iter().enumerate() {
+        for &h in ys {
+            if !dominates(idom, h, u) {
+                continue;
+            }
+            let i = match loops.iter().position(|(x, _)| *x == h) {
+                Some(i) => i,
+                None => {
+                    let mut body = vec![false; n];
+                    body[h] = true;
+                    loops.push((h, body));
+                    loops.len() - 1
+                }
+            };
+            let body = &mut loops[i].1;
+            let mut stack = vec![u];
+            while let Some(b) = stack.pop() {
+                if !body[b] {
+                    body[b] = true;
+                    stack.extend(preds[b].iter().copied());
+                }
+            }
+        }
+    }
+    loops
+}
+
+#[cfg(test)]
+mod dom_tests {
+    use super::*;
+
+    #[test]
+    fn diamond_and_loop() {
+        // 0 -> 1 -> {2, 3} -> 4 -> 1 (loop), 4 -> 5
+        let succs = vec![vec![1], vec![2, 3], vec![4], vec![4], vec![1, 5], vec![]];
+        let idom = dominators(&succs);
+        assert_eq!(idom, vec![0, 0, 1, 1, 1, 4]);
+        assert!(dominates(&idom, 1, 5) && !dominates(&idom, 2, 4));
+        assert_eq!(common_dominator(&idom, 2, 3), 1);
+        let loops = natural_loops(&succs, &idom);
+        assert_eq!(loops.len(), 1);
+        assert_eq!(loops[0].0, 1);
+        assert_eq!(loops[0].1, vec![false, true, true, true, true, false]);
+    }
+}

@@ -30,10 +30,11 @@ use std::collections::HashMap;
 use llvm_sys::LLVMIntPredicate;
 
 use super::valist;
+use crate::analysis::cfg;
 use crate::analysis::taint::Findings;
 use crate::diag::{Code, Diagnostic};
 use crate::llvm::edit::Editor;
-use crate::llvm::{ModuleView, Opcode, Value};
+use crate::llvm::{Block, ModuleView, Opcode, Value};
 use crate::options::{Guard, Options};
 use crate::stats::Stats;
 
@@ -96,6 +97,16 @@ const LENGTHS: &[(&str, usize, usize)] = &[
     // conf_seal, …: a capacity is not a length); the declassifying copy does not.
     ("conf_declassify_bytes", 0, 2), ("conf_declassify_bytes", 1, 2),
 ];
+
+/// Library functions that take buffers described in memory (the kernel follows the pointers):
+/// (name, argument holding the description, iovec count argument or `None` for a `msghdr`).
+pub const INDIRECT_BUFFERS: &[(&str, usize, Option<usize>)] = &[
+    ("writev", 1, Some(2)), ("readv", 1, Some(2)), ("pwritev", 1, Some(2)), ("preadv", 1, Some(2)),
+    ("pwritev2", 1, Some(2)), ("preadv2", 1, Some(2)), ("vmsplice", 1, Some(2)),
+    ("sendmsg", 1, None), ("recvmsg", 1, None),
+];
+pub const CHECK_IOV: &str = "__confpass_check_iov";
+pub const CHECK_MSGHDR: &str = "__confpass_check_msghdr";
 
 /// Intrinsics that never touch memory the program can name (or only through operands that are
 /// not addresses); anything else that is not handled below is an error.
@@ -278,6 +289,181 @@ fn after_definition<'m>(ed: &Editor<'m>, f: Value<'m>, root: Value<'m>) -> Optio
     }
 }
 
+/// How far an access through `ptr` of `size` bytes may reach from the root of its range.
+pub fn reach<'m>(ed: &Editor<'m>, ptr: Value<'m>, size: u64) -> (Value<'m>, u64) {
+    let (root, lo, hi) = ed.root_and_range(ptr);
+    (root, lo.unsigned_abs().max(hi.unsigned_abs()).saturating_add(size))
+}
+
+/// The values a phi (or select) chooses between, each with the block it arrives from.
+pub fn arrivals<'m>(v: Value<'m>) -> Option<Vec<(Value<'m>, Block<'m>)>> {
+    match v.opcode()? {
+        Opcode::LLVMPHI => Some(v.incoming()),
+        Opcode::LLVMSelect => Some(v.operands().skip(1).map(|x| (x, v.parent_block().expect("an instruction"))).collect()),
+        _ => None,
+    }
+}
+
+/// The roots whose compares, at their definitions, cover every value phi (or select) `v` can
+/// take within `budget` bytes: through nested phis, where a value that comes back around a
+/// loop unchanged (distance 0) is covered by the compares of the values that entered it.
+/// `None` when some value is not near such a root.
+pub fn phi_leaves<'m>(ed: &Editor<'m>, f: Value<'m>, v: Value<'m>, budget: u64) -> Option<Vec<Value<'m>>> {
+    fn walk<'m>(ed: &Editor<'m>, f: Value<'m>, v: Value<'m>, budget: u64, stack: &mut Vec<Value<'m>>, leaves: &mut Vec<Value<'m>>) -> Option<()> {
+        if stack.len() > 4 {
+            return None;
+        }
+        stack.push(v);
+        for (x, _) in arrivals(v)? {
+            let (root, d) = reach(ed, x, 0);
+            if !root.is_instruction() && !root.is_argument() {
+                if d > budget {
+                    return None;
+                }
+            } else if stack.contains(&root) {
+                if d != 0 {
+                    return None; // grows around the loop (a pointer induction)
+                }
+            } else if matches!(root.opcode(), Some(Opcode::LLVMPHI | Opcode::LLVMSelect)) {
+                walk(ed, f, root, budget.checked_sub(d)?, stack, leaves)?;
+            } else if d <= budget && after_definition(ed, f, root).is_some() {
+                if !leaves.contains(&root) {
+                    leaves.push(root);
+                }
+            } else {
+                return None;
+            }
+        }
+        stack.pop();
+        Some(())
+    }
+    let mut leaves = Vec::new();
+    walk(ed, f, v, budget, &mut Vec::new(), &mut leaves)?;
+    Some(leaves)
+}
+
+/// Accesses grouped by (root, side), with whether the guard must sit at the root's definition
+/// (a value a phi chooses: it must be compared on every path into the phi).
+type Groups<'m> = Vec<((Value<'m>, Side), Vec<(Site<'m>, i64)>, bool)>;
+
+/// Compares the values a phi (or select) chooses between at their definitions instead of the
+/// phi at each arrival: a loop header's phi of pointers reloaded outside the loop costs no
+/// compare per iteration. Only for compares (a mask must rewrite the address it covers).
+fn redirect_phis<'m>(ed: &Editor<'m>, f: Value<'m>, groups: Groups<'m>, opts: &Options, stats: &mut Stats) -> Groups<'m> {
+    let mut out: Groups<'m> = Vec::new();
+    let mut index: HashMap<(Value<'m>, Side), usize> = HashMap::new();
+    let mut push = |out: &mut Groups<'m>, key: (Value<'m>, Side), members: Vec<(Site<'m>, i64)>, at_def: bool| {
+        let i = *index.entry(key).or_insert_with(|| {
+            out.push((key, Vec::new(), false));
+            out.len() - 1
+        });
+        out[i].1.extend(members);
+        out[i].2 |= at_def;
+    };
+    for ((root, sd), members, at_def) in groups {
+        let compares = sd == Side::Public || opts.guard == Guard::Trap;
+        let widest = members.iter().map(|(s, _)| reach(ed, s.ptr, fixed_size(s.size)).1).max().unwrap_or(0);
+        let targets = if compares && widest <= WINDOW { phi_leaves(ed, f, root, WINDOW - widest) } else { None };
+        match targets {
+            Some(targets) => {
+                stats.inc("guards-phi-redirected");
+                for x in targets {
+                    push(&mut out, (x, sd), members.clone(), true);
+                }
+            }
+            None => push(&mut out, (root, sd), members, at_def),
+        }
+    }
+    out
+}
+
+fn fixed_size(size: Size<'_>) -> u64 {
+    match size {
+        Size::Fixed(n) => n,
+        Size::Dynamic(_) => u64::MAX,
+    }
+}
+
+/// A function's CFG with its dominator tree and natural loops.
+pub struct Cfg<'m> {
+    blocks: Vec<Block<'m>>,
+    index: HashMap<Block<'m>, usize>,
+    idom: Vec<usize>,
+    loops: Vec<(usize, Vec<bool>)>,
+}
+
+impl<'m> Cfg<'m> {
+    pub fn new(f: Value<'m>) -> Self {
+        let blocks = f.blocks();
+        let index: HashMap<Block<'m>, usize> = blocks.iter().enumerate().map(|(i, b)| (*b, i)).collect();
+        let succs: Vec<Vec<usize>> = blocks.iter().map(|b| b.successors().iter().filter_map(|s| index.get(s).copied()).collect()).collect();
+        let idom = cfg::dominators(&succs);
+        let loops = cfg::natural_loops(&succs, &idom);
+        Cfg { blocks, index, idom, loops }
+    }
+
+    /// Whether block `a` dominates block `b` (false for blocks not in this CFG).
+    pub fn dominates(&self, a: Block<'m>, b: Block<'m>) -> bool {
+        match (self.index.get(&a), self.index.get(&b)) {
+            (Some(&a), Some(&b)) => cfg::dominates(&self.idom, a, b),
+            _ => false,
+        }
+    }
+}
+
+/// Where a guard goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Place<'m> {
+    /// Right after the root's definition (before this instruction).
+    AfterDefinition(Value<'m>),
+    /// At the start of the nearest block that dominates every access.
+    BlockStart(Block<'m>),
+    /// At the start of the block before the outermost loop the root is invariant in.
+    Hoisted(Block<'m>),
+    /// Before each access (the root has no place of its own: a constant, an invoke's result).
+    PerAccess,
+}
+
+/// The first instruction of a block where code may go (after phis).
+fn first_insertion<'m>(b: Block<'m>) -> Value<'m> {
+    b.instructions()
+        .find(|i| !matches!(i.opcode(), Some(Opcode::LLVMPHI | Opcode::LLVMLandingPad)))
+        .expect("a block ends in a terminator")
+}
+
+/// A mask is pure and cheap: it goes right after the definition, where it covers every use.
+/// A compare goes where every access of the root is dominated by it and no earlier (a
+/// speculated compare costs on paths that do not need it), then out of every loop the root
+/// is invariant in.
+fn placement<'m>(ed: &Editor<'m>, f: Value<'m>, cfg: &Cfg<'m>, root: Value<'m>, members: &[(Site<'m>, i64)], sink: bool) -> Place<'m> {
+    let Some(after) = after_definition(ed, f, root) else { return Place::PerAccess };
+    if !sink {
+        return Place::AfterDefinition(after);
+    }
+    let def = if root.is_argument() { 0 } else { cfg.index[&root.parent_block().expect("an instruction")] };
+    let mut at = None;
+    for (s, _) in members {
+        let Some(&b) = s.inst.parent_block().and_then(|b| cfg.index.get(&b)) else { return Place::AfterDefinition(after) };
+        at = Some(match at {
+            None => b,
+            Some(a) => cfg::common_dominator(&cfg.idom, a, b),
+        });
+    }
+    let Some(mut at) = at else { return Place::AfterDefinition(after) };
+    let mut hoisted = false;
+    while let Some((h, _)) = cfg.loops.iter().filter(|(_, body)| body[at] && !body[def]).max_by_key(|(_, body)| body.iter().filter(|x| **x).count()) {
+        at = cfg.idom[*h];
+        hoisted = true;
+    }
+    if at == def {
+        Place::AfterDefinition(after)
+    } else if hoisted {
+        Place::Hoisted(cfg.blocks[at])
+    } else {
+        Place::BlockStart(cfg.blocks[at])
+    }
+}
+
 /// Guards every access of the module; returns what could not be guarded.
 pub fn insert<'m>(ed: &Editor<'m>, view: &ModuleView<'m>, taint: &Findings<'m>, opts: &Options, stats: &mut Stats) -> Vec<Diagnostic<Value<'m>>> {
     let mut diags = Vec::new();
@@ -320,9 +506,32 @@ pub fn insert<'m>(ed: &Editor<'m>, view: &ModuleView<'m>, taint: &Findings<'m>, 
                 Err(msg) => diags.push(Diagnostic::error(Code::Unsupported, Some(inst), msg)),
             }
         }
+        // Buffers the kernel finds through memory: each one checked at run time.
+        for inst in f.instructions() {
+            let Some(name) = inst.called_value().filter(|c| c.is_function()).map(|c| c.name()) else { continue };
+            let Some(&(_, at, count)) = INDIRECT_BUFFERS.iter().find(|(n, _, _)| *n == name) else { continue };
+            let args = inst.call_args();
+            let Some(&desc) = args.get(at) else { continue };
+            ed.position_before(inst);
+            let [kind, file, line] = rep.operands(ed, f, inst, "public-access inside the protected region (a buffer passed through memory)");
+            match count.and_then(|c| args.get(c).copied()) {
+                Some(n) => {
+                    let t = ed.function_type(ed.void(), &[ptr0, i64t, ptr0, ptr0, i32t]);
+                    let c = ed.function(CHECK_IOV, t);
+                    let n = ed.sext_or_self(n, i64t);
+                    ed.call(t, c, &[desc, n, kind, file, line]);
+                }
+                None => {
+                    let t = ed.function_type(ed.void(), &[ptr0, ptr0, ptr0, i32t]);
+                    let c = ed.function(CHECK_MSGHDR, t);
+                    ed.call(t, c, &[desc, kind, file, line]);
+                }
+            }
+            stats.inc("guards-indirect-buffers");
+        }
         // Group fixed-size accesses by (root, side). A mask rewrites the address as the masked
         // root plus a constant; a compare covers any offset range within the window.
-        let mut groups: Vec<((Value<'m>, Side), Vec<(Site<'m>, i64)>)> = Vec::new();
+        let mut groups: Groups<'m> = Vec::new();
         let mut index: HashMap<(Value<'m>, Side), usize> = HashMap::new();
         for (s, sd) in wanted {
             match s.size {
@@ -336,7 +545,7 @@ pub fn insert<'m>(ed: &Editor<'m>, view: &ModuleView<'m>, taint: &Findings<'m>, 
                     };
                     let key = (root, sd);
                     let i = *index.entry(key).or_insert_with(|| {
-                        groups.push((key, Vec::new()));
+                        groups.push((key, Vec::new(), false));
                         groups.len() - 1
                     });
                     groups[i].1.push((s, off));
@@ -357,25 +566,36 @@ pub fn insert<'m>(ed: &Editor<'m>, view: &ModuleView<'m>, taint: &Findings<'m>, 
                 }
             }
         }
-        for ((root, sd), members) in groups {
-            let first = members[0].0;
-            let at_def = after_definition(ed, f, root);
-            let before = at_def.unwrap_or(first.inst);
+        let groups = redirect_phis(ed, f, groups, opts, stats);
+        // Decide every place on the CFG as it is before any guard splits a block.
+        let cfg = Cfg::new(f);
+        let placed: Vec<_> = groups
+            .into_iter()
+            .map(|((root, sd), members, at_def)| {
+                let compares = sd == Side::Public || opts.guard == Guard::Trap;
+                let place = placement(ed, f, &cfg, root, &members, compares && !at_def);
+                ((root, sd), members, place)
+            })
+            .collect();
+        for ((root, sd), members, place) in placed {
             if members.len() > 1 {
                 stats.add("guards-merged-accesses", members.len() as u64 - 1);
             }
-            if at_def.is_some() && members.iter().any(|(s, _)| s.inst.parent_block() != root.parent_block()) {
-                stats.inc("guards-placed-at-definition");
-            }
-            if at_def.is_none() && members.len() > 1 {
-                // No single place: one guard per access.
-                stats.inc("guards-unmergeable-roots");
+            match place {
+                Place::AfterDefinition(_) => stats.inc("guards-at-definition"),
+                Place::BlockStart(_) => stats.inc("guards-at-common-dominator"),
+                Place::Hoisted(_) => stats.inc("guards-hoisted-out-of-loops"),
+                Place::PerAccess => stats.add("guards-per-access", members.len() as u64),
             }
             let per_access: Vec<Vec<(Site<'m>, i64)>> =
-                if at_def.is_some() { vec![members] } else { members.into_iter().map(|m| vec![m]).collect() };
+                if place == Place::PerAccess { members.into_iter().map(|m| vec![m]).collect() } else { vec![members] };
             for members in per_access {
-                let before = if at_def.is_some() { before } else { members[0].0.inst };
                 let first = members[0].0;
+                let before = match place {
+                    Place::AfterDefinition(i) => i,
+                    Place::BlockStart(b) | Place::Hoisted(b) => first_insertion(b),
+                    Place::PerAccess => first.inst,
+                };
                 if sd == Side::Private && opts.guard == Guard::Mask {
                     ed.position_before(before);
                     let masked = ed.ptrmask(root, PRIVATE_MASK);

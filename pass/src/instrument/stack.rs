@@ -29,13 +29,25 @@ const NATIVE_OBJECT_USERS: &[&str] = &[
     "setjmp", "_setjmp", "sigsetjmp", "__sigsetjmp", "getcontext", "makecontext", "swapcontext", "setcontext",
 ];
 
+/// Whether the object is passed (itself or through GEPs and casts, as `-O0` code does) to
+/// `llvm.va_start`/`llvm.va_copy` or to one of `NATIVE_OBJECT_USERS`.
 fn keeps_native(a: Value<'_>) -> bool {
-    a.users().any(|u| {
-        u.called_value().filter(|c| c.is_function()).is_some_and(|c| {
-            let n = c.name();
-            n.starts_with("llvm.va_start") || n.starts_with("llvm.va_copy") || NATIVE_OBJECT_USERS.contains(&n.as_str())
-        })
-    })
+    let mut work = vec![(a, 0)];
+    while let Some((p, depth)) = work.pop() {
+        for u in p.users() {
+            let native = u.called_value().filter(|c| c.is_function()).is_some_and(|c| {
+                let n = c.name();
+                n.starts_with("llvm.va_start") || n.starts_with("llvm.va_copy") || NATIVE_OBJECT_USERS.contains(&n.as_str())
+            });
+            if native {
+                return true;
+            }
+            if depth < 4 && matches!(u.opcode(), Some(Opcode::LLVMGetElementPtr | Opcode::LLVMBitCast)) && u.operands().next() == Some(p) {
+                work.push((u, depth + 1));
+            }
+        }
+    }
+    false
 }
 
 /// Whether every access to `a` is at a constant offset inside its `size` bytes.

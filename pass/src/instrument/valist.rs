@@ -22,6 +22,13 @@ pub const VA_LIST_PARAM: &str = "confpass.va_list";
 
 const VA_LIST_TAG: &str = "struct.__va_list_tag";
 
+/// C library functions that take a `va_list`, and its (0-based) argument position.
+const VA_LIST_CONSUMERS: &[(&str, usize)] = &[
+    ("vprintf", 1), ("vfprintf", 2), ("vsprintf", 2), ("vsnprintf", 3), ("vasprintf", 2), ("vdprintf", 2),
+    ("vscanf", 1), ("vfscanf", 2), ("vsscanf", 2), ("vsyslog", 2), ("vwarn", 1), ("vwarnx", 1), ("verr", 2),
+    ("verrx", 2), ("__vsnprintf_chk", 5), ("__vsprintf_chk", 4), ("__vfprintf_chk", 3), ("__vprintf_chk", 2),
+];
+
 /// The parameter a pointer comes from, directly or through a local slot it was stored in.
 fn param_behind<'m>(p: Value<'m>) -> Option<Value<'m>> {
     if p.is_argument() {
@@ -34,30 +41,50 @@ fn param_behind<'m>(p: Value<'m>) -> Option<Value<'m>> {
         .find_map(|st| st.operands().next().filter(|v| v.is_argument()))
 }
 
-/// Check step: marks every parameter used as a `va_list`. Returns how many were marked.
+/// Check step: marks every parameter used as a `va_list` (read with `va_arg`, copied, or
+/// handed on to a `v*printf`-like function or to another marked parameter). Returns how many
+/// were marked.
 pub fn mark_params<'m>(ed: &Editor<'m>, view: &ModuleView<'m>) -> u64 {
-    let mut marked = 0;
-    for f in view.functions().filter(|f| !f.is_declaration()) {
-        let params = f.params();
-        let mut seen = HashSet::new();
-        for inst in f.instructions() {
-            let ptr = if inst.gep_source_struct().as_deref() == Some(VA_LIST_TAG) {
-                inst.operands().next()
-            } else if inst.called_value().is_some_and(|c| c.name().starts_with("llvm.va_copy")) {
-                inst.call_args().get(1).copied()
-            } else {
-                None
-            };
-            let Some(param) = ptr.and_then(param_behind) else { continue };
-            if let Some(i) = params.iter().position(|p| *p == param) {
-                if seen.insert(i) {
-                    ed.mark_param(f, i, VA_LIST_PARAM);
-                    marked += 1;
+    let mut marked: HashSet<(Value<'m>, usize)> = HashSet::new();
+    // Until nothing changes: a parameter handed on to a marked one is marked in turn.
+    loop {
+        let before = marked.len();
+        for f in view.functions().filter(|f| !f.is_declaration()) {
+            let params = f.params();
+            for inst in f.instructions() {
+                let mut ptrs = Vec::new();
+                if inst.gep_source_struct().as_deref() == Some(VA_LIST_TAG) {
+                    ptrs.extend(inst.operands().next());
+                } else if let Some(callee) = inst.called_value().filter(|c| c.is_function()) {
+                    let name = callee.name();
+                    let args = inst.call_args();
+                    if name.starts_with("llvm.va_copy") {
+                        ptrs.extend(args.get(1).copied());
+                    }
+                    for (consumer, i) in VA_LIST_CONSUMERS {
+                        if name == *consumer {
+                            ptrs.extend(args.get(*i).copied());
+                        }
+                    }
+                    for (i, a) in args.iter().enumerate() {
+                        if marked.contains(&(callee, i)) {
+                            ptrs.push(*a);
+                        }
+                    }
+                }
+                for param in ptrs.into_iter().filter_map(param_behind) {
+                    if let Some(i) = params.iter().position(|p| *p == param) {
+                        if marked.insert((f, i)) {
+                            ed.mark_param(f, i, VA_LIST_PARAM);
+                        }
+                    }
                 }
             }
         }
+        if marked.len() == before {
+            return marked.len() as u64;
+        }
     }
-    marked
 }
 
 /// Whether `v` (at any constant offset) is a `va_list` object.
@@ -74,12 +101,19 @@ fn is_va_list_within<'m>(ed: &Editor<'m>, v: Value<'m>, depth: u32) -> bool {
         return true;
     }
     match root.opcode() {
-        Some(Opcode::LLVMAlloca) => root.users().any(|u| {
-            u.called_value().is_some_and(|c| {
-                let n = c.name();
-                n.starts_with("llvm.va_start") || (n.starts_with("llvm.va_copy") && u.call_args().first() == Some(&root))
+        Some(Opcode::LLVMAlloca) => {
+            // Initialised by va_start/va_copy, directly or through a GEP (`-O0`).
+            let mut objects = vec![root];
+            objects.extend(root.users().filter(|u| u.opcode() == Some(Opcode::LLVMGetElementPtr) && u.operands().next() == Some(root)));
+            objects.iter().any(|&o| {
+                o.users().any(|u| {
+                    u.called_value().is_some_and(|c| {
+                        let n = c.name();
+                        n.starts_with("llvm.va_start") || (n.starts_with("llvm.va_copy") && u.call_args().first() == Some(&o))
+                    })
+                })
             })
-        }),
+        }
         Some(Opcode::LLVMLoad) => {
             let Some(slot) = root.operands().next().filter(|s| s.opcode() == Some(Opcode::LLVMAlloca)) else { return false };
             let mut stores = slot

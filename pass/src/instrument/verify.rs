@@ -14,7 +14,7 @@ use std::collections::HashSet;
 
 use llvm_sys::LLVMIntPredicate;
 
-use super::guards::{self, Access, Side, Size, BASE, CHECK_RANGE, K, PRIVATE_MASK, VIOLATION, WINDOW};
+use super::guards::{self, Access, Cfg, Side, Size, BASE, CHECK_RANGE, K, PRIVATE_MASK, VIOLATION, WINDOW};
 use crate::analysis::taint::Findings;
 use crate::diag::{Code, Diagnostic};
 use crate::llvm::edit::Editor;
@@ -39,30 +39,13 @@ fn reports(b: Block<'_>) -> bool {
     b.instructions().any(|i| i.called_value().is_some_and(|c| c.name() == VIOLATION))
 }
 
-/// The blocks every path from `from` passes in order while it only crosses guards (each ends in
-/// a guard's branch whose other successor reports): `from`, then each guard's continuation.
-fn guard_chain<'m>(from: Block<'m>) -> Vec<Block<'m>> {
-    let mut chain = vec![from];
-    let mut b = from;
-    while chain.len() < 64 {
-        let succ = b.successors();
-        if succ.len() != 2 || !reports(succ[0]) || b.terminator().and_then(|t| t.branch_condition()).is_none() {
-            break;
-        }
-        b = succ[1];
-        chain.push(b);
-    }
-    chain
-}
-
-/// If `root` is compared right after its definition by a guard, the side that guard enforces
-/// and the blocks from the definition to the guard's branch (no access there is covered). "Right after" allows other guards between
-/// the definition and this one: the blocks in between end in guards and fall through.
-fn checked<'m>(f: Value<'m>, root: Value<'m>) -> Option<(Side, Vec<Block<'m>>)> {
-    let def_block = if root.is_argument() { f.blocks().first().copied()? } else { root.parent_block()? };
-    let chain = guard_chain(def_block);
-    for pi in root.users().filter(|u| u.opcode() == Some(Opcode::LLVMPtrToInt) && u.parent_block().is_some_and(|b| chain.contains(&b))) {
-        let def_block = pi.parent_block().expect("in the chain");
+/// Every compare-and-report guard of `root`: the side it enforces and the block execution
+/// continues in when it passes (its single predecessor ends in the guard's branch, whose other
+/// successor reports). An access is covered by a guard whose continuation dominates it.
+fn checks<'m>(root: Value<'m>) -> Vec<(Side, Block<'m>)> {
+    let mut found = Vec::new();
+    for pi in root.users().filter(|u| u.opcode() == Some(Opcode::LLVMPtrToInt)) {
+        let Some(def_block) = pi.parent_block() else { continue };
         for sh in pi.users().filter(|u| u.opcode() == Some(Opcode::LLVMLShr)) {
             let Some(shift) = sh.operands().nth(1).and_then(|c| c.const_int()) else { continue };
             for cmp in sh.users() {
@@ -89,13 +72,17 @@ fn checked<'m>(f: Value<'m>, root: Value<'m>) -> Option<(Side, Vec<Block<'m>>)> 
                 let Some(t) = def_block.terminator() else { continue };
                 let succ = def_block.successors();
                 if t.opcode() == Some(Opcode::LLVMBr) && t.branch_condition() == Some(cond) && succ.len() == 2 && reports(succ[0]) {
-                    let upto = chain.iter().position(|b| *b == def_block).expect("in the chain");
-                    return Some((side, chain[..=upto].to_vec()));
+                    found.push((side, succ[1]));
                 }
             }
         }
     }
-    None
+    found
+}
+
+/// Whether a guard of `side` on `root` dominates block `at`.
+fn checked_at<'m>(cfg: &Cfg<'m>, root: Value<'m>, side: Side, at: Block<'m>) -> bool {
+    checks(root).iter().any(|(sd, cont)| *sd == side && cfg.dominates(*cont, at))
 }
 
 /// If `root` is a private mask, the offset the mask adds (BASE) is folded into `off` by the
@@ -134,12 +121,39 @@ fn range_checked<'m>(inst: Value<'m>, ptr: Value<'m>, len: Value<'m>, side: Side
     })
 }
 
+/// A phi (or select) whose every value is near a root compared on the way in (the guard
+/// dominates the edge the value arrives by), through nested phis, all within the window; a
+/// value that comes back around a loop unchanged is covered by the ones that entered it.
+fn phi_covered<'m>(ed: &Editor<'m>, cfg: &Cfg<'m>, v: Value<'m>, side: Side, reach: u64) -> bool {
+    fn walk<'m>(ed: &Editor<'m>, cfg: &Cfg<'m>, v: Value<'m>, side: Side, reach: u64, stack: &mut Vec<Value<'m>>) -> bool {
+        let Some(arrivals) = guards::arrivals(v).filter(|_| stack.len() <= 4) else { return false };
+        stack.push(v);
+        let ok = arrivals.into_iter().all(|(x, from)| {
+            let (root, d) = guards::reach(ed, x, 0);
+            let reach = reach.saturating_add(d);
+            if reach > WINDOW {
+                false
+            } else if !root.is_instruction() && !root.is_argument() {
+                true
+            } else if stack.contains(&root) {
+                d == 0
+            } else {
+                checked_at(cfg, root, side, from) || walk(ed, cfg, root, side, reach, stack)
+            }
+        });
+        stack.pop();
+        ok
+    }
+    walk(ed, cfg, v, side, reach, &mut Vec::new())
+}
+
 /// Proves every access; returns one internal error per access without a proof.
 pub fn check<'m>(ed: &Editor<'m>, view: &ModuleView<'m>, taint: &Findings<'m>, opts: &Options, stats: &mut Stats) -> Vec<Diagnostic<Value<'m>>> {
     let mut diags = Vec::new();
     let fail = |inst: Value<'m>, what: String| Diagnostic::error(Code::InternalError, Some(inst), format!("confpass verifier: {what}; please report"));
     for f in view.functions().filter(|f| !f.is_declaration() && !guards::is_confpass_function(&f.name())) {
         let mut proven = 0u64;
+        let cfg = Cfg::new(f);
         let mut reported: HashSet<Value<'m>> = HashSet::new();
         for inst in f.instructions() {
             if !ed.may_access_memory(inst) {
@@ -170,6 +184,21 @@ pub fn check<'m>(ed: &Editor<'m>, view: &ModuleView<'m>, taint: &Findings<'m>, o
                 }
                 continue;
             }
+            // Buffers described in memory need their run-time check right before the call.
+            if let Some(name) = inst.called_value().filter(|c| c.is_function()).map(|c| c.name()) {
+                if let Some(&(_, at, count)) = guards::INDIRECT_BUFFERS.iter().find(|(n, _, _)| *n == name) {
+                    let check = if count.is_some() { guards::CHECK_IOV } else { guards::CHECK_MSGHDR };
+                    let desc = inst.call_args().get(at).copied();
+                    let b = inst.parent_block().expect("an instruction");
+                    let before: Vec<Value<'m>> = b.instructions().take_while(|i| *i != inst).collect();
+                    let found = before.iter().rev().take(8).any(|c| {
+                        c.called_value().is_some_and(|f| f.name() == check) && c.call_args().first().copied() == desc
+                    });
+                    if !found && (opts.mode.guards_loads() || opts.mode.guards_stores()) {
+                        diags.push(fail(inst, format!("'{name}' is called without checking the buffers it is given")));
+                    }
+                }
+            }
             for s in sites {
                 let on = match s.access {
                     Access::Load => opts.mode.guards_loads(),
@@ -186,13 +215,12 @@ pub fn check<'m>(ed: &Editor<'m>, view: &ModuleView<'m>, taint: &Findings<'m>, o
                         let (checked_root, lo, hi) = ed.root_and_range(s.ptr);
                         if let Some((orig, off)) = masked(ed, root, off) {
                             off.unsigned_abs() + n <= WINDOW && side_of(orig, taint) == Side::Private
-                        } else if let Some((side, before)) = checked(f, checked_root) {
-                            let root = checked_root;
-                            lo.unsigned_abs().max(hi.unsigned_abs()) + n <= WINDOW
-                                && side == side_of(root, taint)
-                                && s.inst.parent_block().is_some_and(|b| !before.contains(&b))
                         } else {
-                            false
+                            let reach = lo.unsigned_abs().max(hi.unsigned_abs()) + n;
+                            let side = side_of(checked_root, taint);
+                            let at = s.inst.parent_block().expect("an instruction");
+                            reach <= WINDOW
+                                && (checked_at(&cfg, checked_root, side, at) || phi_covered(ed, &cfg, checked_root, side, reach))
                         }
                     }
                     Size::Fixed(n) => range_checked(s.inst, s.ptr, ed.const_int(ed.int(64), n), side_of(s.ptr, taint)),

@@ -286,6 +286,15 @@ impl<'m> Editor<'m> {
         val(unsafe { llc::LLVMBuildZExt(self.builder, v.raw, t.raw, c"".as_ptr()) })
     }
 
+    /// `v` widened to `t` (sign-extended) unless it already has that type.
+    pub fn sext_or_self(&self, v: Value<'m>, t: Type<'m>) -> Value<'m> {
+        if v.ty() == t {
+            return v;
+        }
+        // SAFETY: the builder is positioned; an integer widened to a wider integer type.
+        val(unsafe { llc::LLVMBuildSExt(self.builder, v.raw, t.raw, c"".as_ptr()) })
+    }
+
     pub fn ptrtoint(&self, p: Value<'m>) -> Value<'m> {
         // SAFETY: the builder is positioned; a pointer to i64.
         val(unsafe { llc::LLVMBuildPtrToInt(self.builder, p.raw, self.int(64).raw, c"".as_ptr()) })

@@ -1,0 +1,68 @@
+/* A hijacked function pointer: the session keeps the client's nickname (decoded from hex input
+ * of any length) right before the callback it runs at login. A 24-byte nickname overwrites the
+ * callback with the address of the admin-only `recovery` command from the command table, whose
+ * job is to declassify and print the recovery code. The plain build runs it for a guest and
+ * prints the code. confcc's partition cannot see this (the data flow is legitimate, only the
+ * control flow is forged): stopping it is the job of its control-flow integrity. The attacker
+ * is assumed to know the command's address (from the binary). argv[1]: the nickname's first
+ * 16 bytes, in hex. */
+// attack-secret: S3CR3T-cfi-2b6d
+// run-args: 6d616c6c6f7279000000000000000000
+// expect-exit: 86
+// expect-stdout: commands: help echo recovery
+// expect-stderr-contains: confpass: violation:
+#include <confpass.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+private char recovery_code[24] = "S3CR3T-cfi-2b6d";
+
+static void cmd_help(const char *who) { printf("%s: try echo\n", who); }
+static void cmd_echo(const char *who) { printf("%s\n", who); }
+/* Admin only: the recovery code is declassified on purpose. */
+static void cmd_recovery(const char *who) {
+    char shown[24];
+    conf_declassify_bytes(shown, recovery_code, sizeof shown);
+    printf("recovery code for %s: %.23s\n", who, shown);
+}
+
+struct command {
+    const char *name;
+    int admin_only;
+    void (*run)(const char *who);
+};
+static const struct command commands[] = {{"help", 0, cmd_help}, {"echo", 0, cmd_echo}, {"recovery", 1, cmd_recovery}};
+
+struct session {
+    char nick[16];
+    void (*on_login)(const char *who);
+};
+
+static int hexval(char c) {
+    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : 0;
+}
+
+static void login(const char *hex_nick) {
+    struct session s = {"", cmd_help};
+    size_t n = strlen(hex_nick) / 2;
+    for (size_t i = 0; i < n; i++) /* BUG: N is not checked against sizeof s.nick */
+        s.nick[i] = (char)(hexval(hex_nick[2 * i]) << 4 | hexval(hex_nick[2 * i + 1]));
+    s.on_login(s.nick);
+}
+
+int main(int argc, char **argv) {
+    if (argc < 2) return 2;
+    printf("commands:");
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) printf(" %s", commands[i].name);
+    printf("\n");
+    fflush(stdout);
+
+    /* The attacker: argv[1], then the address of the recovery command. */
+    char hex[128];
+    unsigned long target = (unsigned long)(uintptr_t)commands[2].run;
+    int k = snprintf(hex, sizeof hex, "%s", argv[1]);
+    for (int i = 0; i < 8; i++) k += snprintf(hex + k, sizeof hex - (size_t)k, "%02lx", (target >> (8 * i)) & 0xff);
+    login(hex);
+    return 0;
+}
