@@ -18,6 +18,7 @@
 #include "llvm/Transforms/Utils/ModuleUtils.h"
 #include "llvm/Transforms/Utils/BasicBlockUtils.h"
 #include "llvm/IR/MDBuilder.h"
+#include "llvm/IR/IRBuilder.h"
 #include "llvm/IR/Function.h"
 #include "llvm/IR/Instructions.h"
 #include "llvm/IR/Instruction.h"
@@ -249,6 +250,73 @@ extern "C" LLVMValueRef confpass_shim_root_range(LLVMModuleRef mod, LLVMValueRef
   *lo = Lo;
   *hi = Hi;
   return wrap(P);
+}
+
+// ---------------------------------------------------------------------------------------------
+// KCFI (taint-aware CFI, forward edges). The x86 backend emits the checks for indirect calls
+// that carry a "kcfi" operand bundle and the id prefix of functions with !kcfi_type, once the
+// module has the "kcfi" flag (set from Rust).
+
+extern "C" void confpass_shim_set_kcfi_type(LLVMValueRef fn, uint32_t id) {
+  Function *F = unwrap<Function>(fn);
+  LLVMContext &C = F->getContext();
+  F->setMetadata(LLVMContext::MD_kcfi_type,
+                 MDNode::get(C, ConstantAsMetadata::get(ConstantInt::get(Type::getInt32Ty(C), id))));
+}
+
+/// Rebuilds an indirect call with a "kcfi" bundle expecting `id`; returns the new call.
+extern "C" LLVMValueRef confpass_shim_add_kcfi_bundle(LLVMValueRef call, uint32_t id) {
+  CallBase *CB = unwrap<CallBase>(call);
+  OperandBundleDef B("kcfi", ConstantInt::get(Type::getInt32Ty(CB->getContext()), id));
+  CallBase *New = CallBase::addOperandBundle(CB, LLVMContext::OB_kcfi, B, CB->getIterator());
+  New->takeName(CB);
+  CB->replaceAllUsesWith(New);
+  CB->eraseFromParent();
+  return wrap(New);
+}
+
+/// Every use of `fn` that is not the callee of a direct call goes to a stub that carries the
+/// id and jumps to `fn` (`musttail`): indirect calls can reach a function compiled elsewhere
+/// (or a library function) through it. The stub is `linkonce_odr` in a comdat under one name
+/// per function, so every file of a program shares it and function pointers still compare
+/// equal across files.
+extern "C" LLVMValueRef confpass_shim_cfi_stub(LLVMValueRef fn, uint32_t id) {
+  Function *F = unwrap<Function>(fn);
+  Module *M = F->getParent();
+  LLVMContext &C = M->getContext();
+  std::string Name = ("__confpass_cfi." + F->getName()).str();
+  if (Function *Old = M->getFunction(Name))
+    return wrap(Old);
+  Function *Stub = Function::Create(F->getFunctionType(), GlobalValue::LinkOnceODRLinkage,
+                                    F->getAddressSpace(), Name, M);
+  Stub->setVisibility(GlobalValue::HiddenVisibility);
+  Stub->setComdat(M->getOrInsertComdat(Name));
+  Stub->setCallingConv(F->getCallingConv());
+  Stub->setAttributes(F->getAttributes());
+  F->replaceAllUsesWith(Stub);
+  // Direct calls keep calling the function itself.
+  SmallVector<CallBase *, 16> Direct;
+  for (Use &U : Stub->uses())
+    if (auto *CB = dyn_cast<CallBase>(U.getUser()))
+      if (CB->isCallee(&U))
+        Direct.push_back(CB);
+  for (CallBase *CB : Direct)
+    CB->setCalledOperand(F);
+  BasicBlock *BB = BasicBlock::Create(C, "", Stub);
+  IRBuilder<> B(BB);
+  SmallVector<Value *, 8> Args;
+  for (Argument &A : Stub->args())
+    Args.push_back(&A);
+  CallInst *CI = B.CreateCall(F, Args);
+  CI->setTailCallKind(CallInst::TCK_MustTail);
+  CI->setCallingConv(F->getCallingConv());
+  CI->setAttributes(F->getAttributes());
+  if (CI->getType()->isVoidTy())
+    B.CreateRetVoid();
+  else
+    B.CreateRet(CI);
+  confpass_shim_set_kcfi_type(wrap(Stub), id);
+  return wrap(Stub);
 }
 
 /// LLVM's own answer to "may this instruction read or write memory?" (the verifier's list).

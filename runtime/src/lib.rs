@@ -19,6 +19,7 @@ mod globals;
 mod io;
 mod region;
 mod report;
+mod shadow;
 mod start;
 mod sys;
 

@@ -214,7 +214,7 @@ fn is_metadata_global(v: Value<'_>) -> bool {
 }
 
 /// Whether a function's address is used other than as the callee of a direct call.
-fn address_taken(f: Value<'_>) -> bool {
+pub fn address_taken(f: Value<'_>) -> bool {
     fn constant_escapes(c: Value<'_>, depth: u32) -> bool {
         if depth > 16 {
             return true;

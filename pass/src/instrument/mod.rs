@@ -6,6 +6,7 @@
 //! makes), and `verify` proves the result when asked. The pipeline marks each module so that
 //! none is instrumented twice.
 
+mod cfi;
 mod globals;
 pub mod guards;
 mod stack;
@@ -33,7 +34,8 @@ pub fn run<'m>(module: &'m BorrowedModule<'_>, view: &ModuleView<'m>, opts: &Opt
             let _ = policy.extend(file, &text);
         }
     }
-    let taint = taint::analyze(view, &annotations::read(view, &mut Vec::new()), &policy, FlowPolicy::Deny, &mut quiet);
+    let sigs = annotations::read(view, &mut Vec::new());
+    let taint = taint::analyze(view, &sigs, &policy, FlowPolicy::Deny, &mut quiet);
     stack::move_public_locals(&ed, view, &taint, stats);
     let mut diags = globals::relocate(&ed, view, stats);
     if opts.mode.guards_loads() || opts.mode.guards_stores() {
@@ -41,6 +43,9 @@ pub fn run<'m>(module: &'m BorrowedModule<'_>, view: &ModuleView<'m>, opts: &Opt
     }
     if opts.verify && diags.is_empty() {
         diags.extend(verify::check(&ed, view, &taint, opts, stats));
+    }
+    if opts.mode.cfi() && diags.is_empty() {
+        cfi::apply(module, &ed, view, &sigs, stats);
     }
     diags
 }

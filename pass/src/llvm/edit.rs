@@ -19,6 +19,9 @@ extern "C" {
     fn confpass_shim_base_offset(module: LLVMModuleRef, ptr: LLVMValueRef, offset: *mut i64) -> LLVMValueRef;
     fn confpass_shim_root_offset(module: LLVMModuleRef, ptr: LLVMValueRef, offset: *mut i64) -> LLVMValueRef;
     fn confpass_shim_root_range(module: LLVMModuleRef, ptr: LLVMValueRef, lo: *mut i64, hi: *mut i64) -> LLVMValueRef;
+    fn confpass_shim_set_kcfi_type(f: LLVMValueRef, id: u32);
+    fn confpass_shim_add_kcfi_bundle(call: LLVMValueRef, id: u32) -> LLVMValueRef;
+    fn confpass_shim_cfi_stub(f: LLVMValueRef, id: u32) -> LLVMValueRef;
     fn confpass_shim_may_access_memory(inst: LLVMValueRef) -> bool;
     fn confpass_shim_split_check(fail: LLVMValueRef, before: LLVMValueRef) -> LLVMValueRef;
 }
@@ -265,10 +268,41 @@ impl<'m> Editor<'m> {
         }
     }
 
+    /// Marks a function as a KCFI target with `id` (`!kcfi_type`).
+    pub fn set_kcfi_type(&self, f: Value<'m>, id: u32) {
+        // SAFETY: a function of this module.
+        unsafe { confpass_shim_set_kcfi_type(f.raw, id) }
+    }
+
+    /// Rebuilds an indirect call so that the backend checks its target's id; returns the call.
+    pub fn add_kcfi_bundle(&self, call: Value<'m>, id: u32) -> Value<'m> {
+        // SAFETY: a call instruction of this module; the old one is erased, not used again.
+        val(unsafe { confpass_shim_add_kcfi_bundle(call.raw, id) })
+    }
+
+    /// Routes every non-call use of `f` through a shared stub that carries `id`.
+    pub fn cfi_stub(&self, f: Value<'m>, id: u32) -> Value<'m> {
+        // SAFETY: a non-variadic function of this module.
+        val(unsafe { confpass_shim_cfi_stub(f.raw, id) })
+    }
+
+    /// Whether a call is `musttail`.
+    pub fn is_musttail(&self, call: Value<'m>) -> bool {
+        // SAFETY: asked of call instructions only.
+        call.opcode() == Some(super::Opcode::LLVMCall)
+            && unsafe { llc::LLVMGetTailCallKind(call.raw) } == llvm_sys::LLVMTailCallKind::LLVMTailCallKindMustTail
+    }
+
     /// LLVM's answer to whether an instruction may read or write memory.
     pub fn may_access_memory(&self, inst: Value<'m>) -> bool {
         // SAFETY: an instruction of this module.
         unsafe { confpass_shim_may_access_memory(inst.raw) }
+    }
+
+    /// The instruction before `inst` in its block.
+    pub fn previous_instruction(&self, inst: Value<'m>) -> Option<Value<'m>> {
+        // SAFETY: an instruction of this module.
+        Value::wrap(unsafe { llc::LLVMGetPreviousInstruction(inst.raw) })
     }
 
     /// The instruction after `inst` in its block.

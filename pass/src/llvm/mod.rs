@@ -479,6 +479,30 @@ impl<'m> Value<'m> {
         (self.opcode() == Some(Opcode::LLVMICmp)).then(|| unsafe { llc::LLVMGetICmpPredicate(self.raw) })
     }
 
+    /// For a function: its return type (`None` for other values).
+    pub fn return_type(self) -> Option<Type<'m>> {
+        // SAFETY: a function; its value type is a function type.
+        self.is_function().then(|| Type { raw: unsafe { llc::LLVMGetReturnType(llc::LLVMGlobalGetValueType(self.raw)) }, _module: PhantomData })
+    }
+
+    /// For a global variable: declared `constant` (read-only memory).
+    pub fn is_constant_global(self) -> bool {
+        // SAFETY: asked of global variables only.
+        self.is_global_variable() && unsafe { llc::LLVMIsGlobalConstant(self.raw) } != 0
+    }
+
+    /// For a function: whether it has the enum attribute `name` (`naked`, …).
+    pub fn has_function_attribute(self, name: &str) -> bool {
+        if !self.is_function() {
+            return false;
+        }
+        // SAFETY: a function; attribute kinds are looked up by name.
+        unsafe {
+            let kind = llc::LLVMGetEnumAttributeKindForName(name.as_ptr() as *const c_char, name.len());
+            !llc::LLVMGetEnumAttributeAtIndex(self.raw, u32::MAX, kind).is_null()
+        }
+    }
+
     pub fn is_argument(self) -> bool {
         // SAFETY: valid value.
         !unsafe { llc::LLVMIsAArgument(self.raw) }.is_null()

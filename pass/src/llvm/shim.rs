@@ -186,6 +186,7 @@ impl<'ctx> BorrowedModule<'ctx> {
         let behavior = match on_conflict {
             FlagMerge::Error => LLVMModuleFlagBehavior::LLVMModuleFlagBehaviorError,
             FlagMerge::Warning => LLVMModuleFlagBehavior::LLVMModuleFlagBehaviorWarning,
+            FlagMerge::Override => LLVMModuleFlagBehavior::LLVMModuleFlagBehaviorOverride,
         };
         // SAFETY: the module is valid; the value is a constant i32 of the module's context.
         unsafe {
@@ -205,6 +206,8 @@ pub enum FlagMerge {
     Error,
     /// A warning; the first module's value wins.
     Warning,
+    /// This module's value wins (as clang sets `kcfi`).
+    Override,
 }
 
 /// Lends clang's module to `f` for the duration of one pass run. `raw` is the module the

@@ -1,0 +1,291 @@
+//! Taint-aware control-flow integrity.
+//!
+//! **Forward edges** use LLVM's KCFI machinery: the module gets the `kcfi` flag, every function
+//! that an indirect call may legitimately reach gets `!kcfi_type` (an id the backend places
+//! right before its entry), and every indirect call gets a `"kcfi"` operand bundle with the id
+//! it expects; the backend compares the two before the call and executes `ud2` on a mismatch,
+//! which the runtime reports as `confpass: violation: cfi-indirect-call`.
+//!
+//! The id hashes the **taint signature** — which parameters are private (a `private` pointer,
+//! or a scalar named by `CONF_PRIVATE_ARGS`) and whether the result is — not the C type: real C
+//! calls through cast function-pointer types (stock `-fsanitize=kcfi` stops sqlite at once).
+//! A function that declassifies gets an id of its own (its name is part of the hash) while its
+//! address stays where the compiler sees every use (a constant table, a choice between
+//! functions that is only called): a hijacked pointer cannot reach it, only calls whose
+//! possible targets are known and all share that id. Once its address goes into writable memory
+//! or to another function (a callback given to the C library), calls the compiler cannot see
+//! must reach it, and it gets its signature's id (counted in the statistics: a known limit).
+//! A function whose address is never
+//! taken gets no id at all and is no target. An externally visible function is reached through
+//! a shared stub (`__confpass_cfi.<name>`, see the shim), so that library functions whose
+//! address is taken (`&strlen` in a table) are targets too and pointers still compare equal
+//! across files.
+//!
+//! **Backward edges**: a shadow stack per thread in the runtime region (runtime/src/shadow.rs).
+//! Each function that can corrupt its own frame (it calls something or stores through a
+//! pointer not proven in bounds) pushes its return address at entry and, before each return,
+//! compares the return address in its frame with the copy, then pops back to its own entry
+//! (which also drops what a `longjmp` skipped).
+
+use std::collections::HashSet;
+
+use llvm_sys::LLVMIntPredicate;
+
+use super::guards::{self, BASE, K, PRIVATE_MASK, VIOLATION};
+use crate::analysis::annotations::Signatures;
+use crate::analysis::taint::{address_taken, DECLASSIFY_BYTES, DECLASSIFY_SCALAR};
+use crate::analysis::PRIVATE_AS;
+use crate::llvm::edit::Editor;
+use crate::llvm::{BorrowedModule, FlagMerge, ModuleView, Opcode, Value};
+use crate::stats::Stats;
+
+/// The runtime's thread-local shadow stack pointer. Keep in sync with runtime/src/shadow.rs.
+pub const SHADOW_SP: &str = "__confpass_shadow_sp";
+/// Start of the runtime region, where shadow stacks live.
+const RT_BASE: u64 = BASE + (1 << K);
+
+/// A stable 32-bit id (FNV-1a) of a taint signature.
+fn hash(text: &str) -> u32 {
+    let mut h: u32 = 0x811c_9dc5;
+    for b in text.bytes() {
+        h ^= u32::from(b);
+        h = h.wrapping_mul(0x0100_0193);
+    }
+    h
+}
+
+fn signature_id(private_params: &[usize], returns_private: bool, declassifier: Option<&str>) -> u32 {
+    let params: Vec<String> = private_params.iter().map(|i| i.to_string()).collect();
+    let mut text = format!("confpass-cfi:params[{}]:ret[{}]", params.join(","), if returns_private { "private" } else { "public" });
+    if let Some(name) = declassifier {
+        text += &format!(":declassifies:{name}");
+    }
+    hash(&text)
+}
+
+fn is_private_ptr(v: Value<'_>) -> bool {
+    v.ty().pointer_address_space() == Some(PRIVATE_AS)
+}
+
+/// Whether `f`'s body calls a declassification function.
+fn declassifies(f: Value<'_>) -> bool {
+    f.instructions().any(|i| {
+        i.called_value().filter(|c| c.is_function()).is_some_and(|c| {
+            let n = c.name();
+            n == DECLASSIFY_BYTES || DECLASSIFY_SCALAR.contains(&n.as_str())
+        })
+    })
+}
+
+/// Whether every use of `f`'s address keeps the set of its callers known: a constant table, or
+/// a choice between functions that is only called. Then a declassifying function can get an id
+/// of its own. Once its address goes into writable memory or to another function (a callback
+/// handed to the C library), calls the compiler cannot see must reach it.
+fn address_stays_known(f: Value<'_>) -> bool {
+    fn constant_ok(c: Value<'_>, depth: u32) -> bool {
+        depth < 8
+            && c.users().all(|u| {
+                if u.is_global_variable() {
+                    u.is_constant_global() || matches!(u.name().as_str(), "llvm.used" | "llvm.compiler.used" | "llvm.global.annotations")
+                } else if u.is_instruction() {
+                    false
+                } else {
+                    constant_ok(u, depth + 1)
+                }
+            })
+    }
+    f.users().all(|u| {
+        if u.is_instruction() {
+            match u.opcode() {
+                Some(Opcode::LLVMCall | Opcode::LLVMInvoke) => u.called_value() == Some(f) && !u.call_args().contains(&f),
+                Some(Opcode::LLVMSelect | Opcode::LLVMPHI) => u.users().all(|c| c.called_value() == Some(u) && !c.call_args().contains(&u)),
+                _ => false,
+            }
+        } else if u.is_global_variable() {
+            u.is_constant_global() || matches!(u.name().as_str(), "llvm.used" | "llvm.compiler.used" | "llvm.global.annotations")
+        } else {
+            constant_ok(u, 0)
+        }
+    })
+}
+
+/// The id of function `f` as a target.
+fn target_id(f: Value<'_>, sigs: &Signatures<'_>) -> u32 {
+    let sig = sigs.get(&f).cloned().unwrap_or_default();
+    let mut private: Vec<usize> = f.params().iter().enumerate().filter(|(_, p)| is_private_ptr(**p)).map(|(i, _)| i).collect();
+    private.extend(sig.private_args.iter().copied());
+    private.sort_unstable();
+    private.dedup();
+    let returns_private = sig.returns_private || f.return_type().is_some_and(|t| t.pointer_address_space() == Some(PRIVATE_AS));
+    let name = f.name();
+    let own = !f.is_declaration() && declassifies(f) && address_stays_known(f);
+    signature_id(&private, returns_private, own.then_some(name.as_str()))
+}
+
+/// The functions an indirect callee can be, when the program fixes them: a choice between
+/// functions, or an entry of a constant table.
+fn known_targets<'m>(callee: Value<'m>, depth: u32) -> Option<Vec<Value<'m>>> {
+    if depth > 4 {
+        return None;
+    }
+    if callee.is_function() {
+        return Some(vec![callee]);
+    }
+    match callee.opcode() {
+        Some(Opcode::LLVMSelect) => {
+            let mut all = Vec::new();
+            for v in callee.operands().skip(1) {
+                all.extend(known_targets(v, depth + 1)?);
+            }
+            Some(all)
+        }
+        Some(Opcode::LLVMPHI) => {
+            let mut all = Vec::new();
+            for (v, _) in callee.incoming() {
+                all.extend(known_targets(v, depth + 1)?);
+            }
+            Some(all)
+        }
+        Some(Opcode::LLVMLoad) => {
+            let mut p = callee.operands().next()?;
+            while p.opcode() == Some(Opcode::LLVMGetElementPtr) {
+                p = p.operands().next()?;
+            }
+            if !p.is_global_variable() || !p.is_constant_global() {
+                return None;
+            }
+            let mut all = Vec::new();
+            let mut work = vec![p.initializer()?];
+            while let Some(c) = work.pop() {
+                if c.is_function() {
+                    all.push(c);
+                } else {
+                    work.extend(c.operands());
+                }
+            }
+            (!all.is_empty()).then_some(all)
+        }
+        _ => None,
+    }
+}
+
+/// Applies CFI to the module.
+pub fn apply<'m>(module: &BorrowedModule<'_>, ed: &Editor<'m>, view: &ModuleView<'m>, sigs: &Signatures<'m>, stats: &mut Stats) {
+    module.set_flag_u32("kcfi", 1, FlagMerge::Override);
+    // Targets: every function whose address is taken.
+    let mut stubbed = HashSet::new();
+    for f in view.functions().collect::<Vec<_>>() {
+        let name = f.name();
+        if f.is_intrinsic() || guards::is_confpass_function(&name) || !address_taken(f) {
+            continue;
+        }
+        let id = target_id(f, sigs);
+        if !f.is_declaration() && declassifies(f) && !address_stays_known(f) {
+            stats.inc("cfi-declassifiers-reachable-by-signature");
+        }
+        if f.is_internal() {
+            ed.set_kcfi_type(f, id);
+            stats.inc("cfi-targets-internal");
+        } else if !f.is_var_arg_function() {
+            let stub = ed.cfi_stub(f, id);
+            stubbed.insert(stub);
+            stats.inc("cfi-targets-through-stubs");
+        } else if !f.is_declaration() {
+            ed.set_kcfi_type(f, id);
+            stats.inc("cfi-targets-variadic");
+        } else {
+            stats.inc("cfi-variadic-library-functions-not-targets");
+        }
+    }
+    // Indirect calls.
+    for f in view.functions().filter(|f| !f.is_declaration() && !guards::is_confpass_function(&f.name())).collect::<Vec<_>>() {
+        let calls: Vec<Value<'m>> = f
+            .instructions()
+            .filter(|i| matches!(i.opcode(), Some(Opcode::LLVMCall | Opcode::LLVMInvoke)))
+            .filter(|i| i.called_value().is_some_and(|c| !c.is_function() && !c.is_inline_asm()))
+            .collect();
+        for call in calls {
+            let callee = call.called_value().expect("a call");
+            let known = known_targets(callee, 0).map(|ts| ts.into_iter().map(|t| target_id(t, sigs)).collect::<HashSet<u32>>());
+            let id = match known {
+                Some(ids) if ids.len() == 1 => {
+                    stats.inc("cfi-calls-known-targets");
+                    ids.into_iter().next().expect("one id")
+                }
+                _ => {
+                    let private: Vec<usize> = call.call_args().iter().enumerate().filter(|(_, a)| is_private_ptr(**a)).map(|(i, _)| i).collect();
+                    signature_id(&private, is_private_ptr(call), None)
+                }
+            };
+            ed.add_kcfi_bundle(call, id);
+            stats.inc("cfi-indirect-calls-checked");
+        }
+    }
+    shadow_stack(ed, view, &stubbed, stats);
+}
+
+/// Whether a function can corrupt its own return address: it calls something (whose frames
+/// sit below its own) or stores through a pointer not proven in bounds.
+fn needs_shadow<'m>(ed: &Editor<'m>, f: Value<'m>) -> bool {
+    f.instructions().any(|i| match i.opcode() {
+        Some(Opcode::LLVMCall | Opcode::LLVMInvoke | Opcode::LLVMCallBr) => {
+            let c = i.called_value().expect("a call");
+            !(c.is_function() && c.name().starts_with("llvm.") && !c.name().starts_with("llvm.mem"))
+        }
+        Some(Opcode::LLVMStore) => {
+            let p = i.operands().nth(1).expect("store address");
+            guards::proven_safe(ed, f, p, guards::Size::Fixed(ed.size_of(i.operands().next().expect("value").ty()))).is_none()
+        }
+        Some(Opcode::LLVMAtomicRMW | Opcode::LLVMAtomicCmpXchg) => true,
+        _ => false,
+    })
+}
+
+fn shadow_stack<'m>(ed: &Editor<'m>, view: &ModuleView<'m>, stubs: &HashSet<Value<'m>>, stats: &mut Stats) {
+    let ptr = ed.ptr(0);
+    let i64t = ed.int(64);
+    let i32t = ed.int(32);
+    let sp = ed.thread_local_global(ptr, SHADOW_SP);
+    let ra_t = ed.function_type(ptr, &[]);
+    let ra_fn = ed.function("llvm.addressofreturnaddress.p0", ra_t);
+    let violation_t = ed.function_type(ed.void(), &[ptr, ptr, i32t]);
+    let violation = ed.function(VIOLATION, violation_t);
+    ed.add_function_attributes(violation, &["noreturn", "cold", "nounwind"]);
+    let kind = ed.const_c_string("__confpass.msg.cfi_return", "cfi-return (the return address in the frame differs from the shadow stack's copy)");
+    for f in view.functions().filter(|f| !f.is_declaration() && !guards::is_confpass_function(&f.name()) && !stubs.contains(f)).collect::<Vec<_>>() {
+        if f.has_function_attribute("naked") || !needs_shadow(ed, f) {
+            stats.inc("cfi-functions-without-shadow-frame");
+            continue;
+        }
+        let file = ed.const_c_string(&format!("__confpass.fn.{}", f.name()), &format!("function {}", f.name()));
+        let rets: Vec<Value<'m>> = f.instructions().filter(|i| i.opcode() == Some(Opcode::LLVMRet)).collect();
+        // Push: take the slot first (a signal handler arriving in between pushes above it).
+        ed.position_at_entry(f);
+        let slot = ed.call(ra_t, ra_fn, &[]);
+        let ra = ed.load(i64t, slot);
+        let raw = ed.load(ptr, sp);
+        let masked = ed.ptrmask(raw, PRIVATE_MASK);
+        let entry = ed.byte_offset_any(masked, RT_BASE as i64);
+        let next = ed.byte_offset_any(entry, 8);
+        ed.store(next, sp);
+        ed.store(ra, entry);
+        for r in rets {
+            // A musttail call must stay right before its return: check before the call.
+            let at = match ed.previous_instruction(r) {
+                Some(p) if ed.is_musttail(p) => p,
+                _ => r,
+            };
+            ed.position_before(at);
+            let m = ed.ptrmask(entry, PRIVATE_MASK);
+            let e = ed.byte_offset_any(m, RT_BASE as i64);
+            let saved = ed.load(i64t, e);
+            let here = ed.call(ra_t, ra_fn, &[]);
+            let now = ed.load(i64t, here);
+            ed.store(e, sp);
+            let bad = ed.icmp(LLVMIntPredicate::LLVMIntNE, saved, now);
+            ed.split_check(bad, at);
+            ed.call(violation_t, violation, &[kind, file, ed.const_int(i32t, 0)]);
+        }
+        stats.inc("cfi-shadow-frames");
+    }
+}
