@@ -112,7 +112,7 @@ fn range_checked<'m>(inst: Value<'m>, ptr: Value<'m>, len: Value<'m>, side: Side
     let Some(b) = inst.parent_block() else { return false };
     let before: Vec<Value<'m>> = b.instructions().take_while(|i| *i != inst).collect();
     before.iter().rev().take(16).any(|c| {
-        if !c.called_value().is_some_and(|f| f.name() == CHECK_RANGE) {
+        if c.called_value().is_none_or(|f| f.name() != CHECK_RANGE) {
             return false;
         }
         let a = c.call_args();

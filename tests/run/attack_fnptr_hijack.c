@@ -3,7 +3,9 @@
  * callback with the address of the admin-only `recovery` command from the command table, whose
  * job is to declassify and print the recovery code. The plain build runs it for a guest and
  * prints the code. confcc's partition cannot see this (the data flow is legitimate, only the
- * control flow is forged): stopping it is the job of its control-flow integrity. The attacker
+ * control flow is forged): its control-flow integrity stops it. `recovery` declassifies and its
+ * address only sits in a constant table, so its KCFI id is its own: the callback's call site,
+ * which loads its target from writable memory, expects the id of the signature. The attacker
  * is assumed to know the command's address (from the binary). argv[1]: the nickname's first
  * 16 bytes, in hex. */
 // attack-secret: S3CR3T-cfi-2b6d
@@ -58,9 +60,13 @@ int main(int argc, char **argv) {
     printf("\n");
     fflush(stdout);
 
-    /* The attacker: argv[1], then the address of the recovery command. */
+    /* The attacker: argv[1], then the address of the recovery command, read from the binary
+     * (here: the table's bytes, through volatile reads, so that the program itself never
+     * handles the function's address). */
     char hex[128];
-    unsigned long target = (unsigned long)(uintptr_t)commands[2].run;
+    const volatile unsigned char *raw = (const volatile unsigned char *)&commands[2].run;
+    unsigned long target = 0;
+    for (int i = 0; i < 8; i++) target |= (unsigned long)raw[i] << (8 * i);
     int k = snprintf(hex, sizeof hex, "%s", argv[1]);
     for (int i = 0; i < 8; i++) k += snprintf(hex + k, sizeof hex - (size_t)k, "%02lx", (target >> (8 * i)) & 0xff);
     login(hex);
