@@ -56,7 +56,7 @@ static PREINIT: extern "C" fn(c_int, *mut *mut c_char, *mut *mut c_char) = prein
 extern "C" fn preinit(_argc: c_int, _argv: *mut *mut c_char, envp: *mut *mut c_char) {
     sys::set_envp(envp);
     region::init();
-    crate::shadow::init_main(main_stack_size());
+    crate::shadow::init();
 }
 
 extern "C" {
@@ -146,7 +146,6 @@ struct Start {
     start: extern "C" fn(*mut c_void) -> *mut c_void,
     arg: *mut c_void,
     public_top: usize,
-    shadow: usize,
 }
 
 extern "C" fn thread_start(p: *mut c_void) -> *mut c_void {
@@ -155,7 +154,6 @@ extern "C" fn thread_start(p: *mut c_void) -> *mut c_void {
     // SAFETY: freeing the (public, libc) block that held it: it holds no private data.
     unsafe { libc::free(p) };
     set_public_sp(s.public_top);
-    crate::shadow::set(s.shadow);
     (s.start)(s.arg)
 }
 
@@ -165,9 +163,9 @@ mod live {
 
     const MAX: usize = 4096;
     static LOCK: AtomicBool = AtomicBool::new(false);
-    /// (thread, native stack, its size, public stack mapping, its length, shadow stack)
-    type Slot = (libc::pthread_t, usize, usize, usize, usize, usize);
-    static mut SLOTS: [Slot; MAX] = [(0, 0, 0, 0, 0, 0); MAX];
+    /// (thread, native stack, its size, public stack mapping, its length)
+    type Slot = (libc::pthread_t, usize, usize, usize, usize);
+    static mut SLOTS: [Slot; MAX] = [(0, 0, 0, 0, 0); MAX];
 
     fn with<R>(f: impl FnOnce(&mut [Slot; MAX]) -> R) -> R {
         while LOCK.compare_exchange_weak(false, true, Ordering::Acquire, Ordering::Relaxed).is_err() {
@@ -191,7 +189,7 @@ mod live {
         with(|s| {
             let slot = s.iter_mut().find(|x| x.2 != 0 && x.0 == t)?;
             let r = *slot;
-            *slot = (0, 0, 0, 0, 0, 0);
+            *slot = (0, 0, 0, 0, 0);
             Some(r)
         })
     }
@@ -261,18 +259,15 @@ pub unsafe extern "C" fn __wrap_pthread_create(
             libc::pthread_attr_destroy(&mut ours);
             return libc::EAGAIN;
         }
-        let shadow_size = crate::shadow::size_for(size);
-        let shadow = crate::shadow::alloc(shadow_size);
-        boxed.write(Start { start, arg, public_top, shadow });
+        boxed.write(Start { start, arg, public_top });
         let r = __real_pthread_create(thread, &ours, thread_start, boxed as *mut c_void);
         libc::pthread_attr_destroy(&mut ours);
         if r != 0 {
             libc::free(boxed as *mut c_void);
             region::free_stack(lo, size);
             libc::munmap(public as *mut c_void, public_len);
-            crate::shadow::free(shadow, shadow_size);
         } else {
-            live::add((*thread, lo, size, public, public_len, shadow));
+            live::add((*thread, lo, size, public, public_len));
         }
         r
     }
@@ -288,9 +283,8 @@ pub unsafe extern "C" fn __wrap_pthread_join(thread: libc::pthread_t, ret: *mut 
     // SAFETY: as pthread_join.
     let r = unsafe { __real_pthread_join(thread, ret) };
     if r == 0 {
-        if let Some((_, lo, size, public, public_len, shadow)) = live::take(thread) {
+        if let Some((_, lo, size, public, public_len)) = live::take(thread) {
             region::free_stack(lo, size);
-            crate::shadow::free(shadow, crate::shadow::size_for(size));
             // SAFETY: the joined thread's public stack, mapped by __wrap_pthread_create.
             unsafe { libc::munmap(public as *mut c_void, public_len) };
         }

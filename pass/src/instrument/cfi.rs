@@ -21,11 +21,13 @@
 //! address is taken (`&strlen` in a table) are targets too and pointers still compare equal
 //! across files.
 //!
-//! **Backward edges**: a shadow stack per thread in the runtime region (runtime/src/shadow.rs).
-//! Each function that can corrupt its own frame (it calls something or stores through a
-//! pointer not proven in bounds) pushes its return address at entry and, before each return,
-//! compares the return address in its frame with the copy, then pops back to its own entry
-//! (which also drops what a `longjmp` skipped).
+//! **Backward edges**: a parallel shadow stack in the runtime region (runtime/src/shadow.rs):
+//! the copy of the return address in native stack slot `s` lives at the same offset in the
+//! runtime region as `s` in the private region, where no guarded store can reach. Each
+//! function that can corrupt its own frame (it calls something or stores through a pointer not
+//! proven in bounds) copies its return address there at entry and, before each return,
+//! compares the slot with the copy. No shadow stack pointer: threads, signal handlers,
+//! `longjmp` and `fork` need nothing.
 
 use std::collections::HashSet;
 
@@ -39,10 +41,13 @@ use crate::llvm::edit::Editor;
 use crate::llvm::{BorrowedModule, FlagMerge, ModuleView, Opcode, Value};
 use crate::stats::Stats;
 
-/// The runtime's thread-local shadow stack pointer. Keep in sync with runtime/src/shadow.rs.
-pub const SHADOW_SP: &str = "__confpass_shadow_sp";
-/// Start of the runtime region, where shadow stacks live.
+/// Start of the runtime region, which mirrors the private region (the shadow stack).
 const RT_BASE: u64 = BASE + (1 << K);
+/// The copies sit this far past the mirror image of their slot: an exact mirror (a multiple of
+/// 4 KiB away) makes every copy alias its slot in the low 12 address bits, which the CPU's
+/// memory disambiguation treats as a possible dependence ("4K aliasing"). Keep in sync with
+/// runtime/src/shadow.rs.
+const SKEW: u64 = 2112;
 
 /// A stable 32-bit id (FNV-1a) of a taint signature.
 fn hash(text: &str) -> u32 {
@@ -241,11 +246,17 @@ fn needs_shadow<'m>(ed: &Editor<'m>, f: Value<'m>) -> bool {
     })
 }
 
+/// The copy of the return address whose slot is `slot`: the runtime region mirrors the private
+/// region, so a native stack slot's copy is at `(slot & (2^K - 1)) + RT_BASE`.
+fn shadow_of<'m>(ed: &Editor<'m>, slot: Value<'m>) -> Value<'m> {
+    let low = ed.ptrmask(slot, PRIVATE_MASK);
+    ed.byte_offset_any(low, (RT_BASE + SKEW) as i64)
+}
+
 fn shadow_stack<'m>(ed: &Editor<'m>, view: &ModuleView<'m>, stubs: &HashSet<Value<'m>>, stats: &mut Stats) {
     let ptr = ed.ptr(0);
     let i64t = ed.int(64);
     let i32t = ed.int(32);
-    let sp = ed.thread_local_global(ptr, SHADOW_SP);
     let ra_t = ed.function_type(ptr, &[]);
     let ra_fn = ed.function("llvm.addressofreturnaddress.p0", ra_t);
     let violation_t = ed.function_type(ed.void(), &[ptr, ptr, i32t]);
@@ -259,16 +270,11 @@ fn shadow_stack<'m>(ed: &Editor<'m>, view: &ModuleView<'m>, stubs: &HashSet<Valu
         }
         let file = ed.const_c_string(&format!("__confpass.fn.{}", f.name()), &format!("function {}", f.name()));
         let rets: Vec<Value<'m>> = f.instructions().filter(|i| i.opcode() == Some(Opcode::LLVMRet)).collect();
-        // Push: take the slot first (a signal handler arriving in between pushes above it).
         ed.position_at_entry(f);
         let slot = ed.call(ra_t, ra_fn, &[]);
         let ra = ed.load(i64t, slot);
-        let raw = ed.load(ptr, sp);
-        let masked = ed.ptrmask(raw, PRIVATE_MASK);
-        let entry = ed.byte_offset_any(masked, RT_BASE as i64);
-        let next = ed.byte_offset_any(entry, 8);
-        ed.store(next, sp);
-        ed.store(ra, entry);
+        let copy = shadow_of(ed, slot);
+        ed.store(ra, copy);
         for r in rets {
             // A musttail call must stay right before its return: check before the call.
             let at = match ed.previous_instruction(r) {
@@ -276,12 +282,10 @@ fn shadow_stack<'m>(ed: &Editor<'m>, view: &ModuleView<'m>, stubs: &HashSet<Valu
                 _ => r,
             };
             ed.position_before(at);
-            let m = ed.ptrmask(entry, PRIVATE_MASK);
-            let e = ed.byte_offset_any(m, RT_BASE as i64);
-            let saved = ed.load(i64t, e);
             let here = ed.call(ra_t, ra_fn, &[]);
+            let copy = shadow_of(ed, here);
+            let saved = ed.load(i64t, copy);
             let now = ed.load(i64t, here);
-            ed.store(e, sp);
             let bad = ed.icmp(LLVMIntPredicate::LLVMIntNE, saved, now);
             ed.split_check(bad, at);
             ed.call(violation_t, violation, &[kind, file, ed.const_int(i32t, 0)]);
