@@ -10,7 +10,8 @@
 //!  │ [32 GiB, 2^K-64KiB) native stacks: main, every thread, alternate signal stacks       │
 //!  │ [2^K-64 KiB, 2^K)   guard zone                                                        │
 //!  ├──────────────────────────── R_rt: 2^K bytes (runtime region) ──────────────────────────┤
-//!  │ [0, 64 KiB) guard zone; then shadow stacks, per-thread control blocks (with CFI)      │
+//!  │ [0, 64 KiB) guard zone; then the shadow stack: the mirror of R_priv's native stacks,  │
+//!  │ holding each return address's copy (skewed by 2112 bytes); guard zone at the end      │
 //!  └────────────────────────────────────────────────────────────────────────────────────────┘
 //!  everything else: public memory (public globals, libc's heap, public stacks, libc)
 //! ```
