@@ -41,6 +41,9 @@ use crate::llvm::edit::Editor;
 use crate::llvm::{BorrowedModule, FlagMerge, ModuleView, Opcode, Value};
 use crate::stats::Stats;
 
+/// Calls whose possible targets are known but carry different ids compare the callee with each
+/// target, up to this many; beyond, they expect their signature's id.
+const MAX_COMPARED_TARGETS: usize = 16;
 /// Start of the runtime region, which mirrors the private region (the shadow stack).
 const RT_BASE: u64 = BASE + (1 << K);
 /// The copies sit this far past the mirror image of their slot: an exact mirror (a multiple of
@@ -72,14 +75,39 @@ fn is_private_ptr(v: Value<'_>) -> bool {
     v.ty().pointer_address_space() == Some(PRIVATE_AS)
 }
 
-/// Whether `f`'s body calls a declassification function.
-fn declassifies(f: Value<'_>) -> bool {
-    f.instructions().any(|i| {
-        i.called_value().filter(|c| c.is_function()).is_some_and(|c| {
-            let n = c.name();
-            n == DECLASSIFY_BYTES || DECLASSIFY_SCALAR.contains(&n.as_str())
-        })
-    })
+/// The functions of the module that declassify: they call a declassification function, or a
+/// function of the module that does (a helper), transitively.
+fn declassifiers<'m>(view: &ModuleView<'m>) -> HashSet<Value<'m>> {
+    let mut set: HashSet<Value<'m>> = HashSet::new();
+    let defined: Vec<Value<'m>> = view.functions().filter(|f| !f.is_declaration()).collect();
+    loop {
+        let before = set.len();
+        for &f in &defined {
+            if set.contains(&f) {
+                continue;
+            }
+            let declassifies = f.instructions().any(|i| {
+                i.called_value().filter(|c| c.is_function()).is_some_and(|c| {
+                    let n = c.name();
+                    n == DECLASSIFY_BYTES || DECLASSIFY_SCALAR.contains(&n.as_str()) || set.contains(&c)
+                })
+            });
+            if declassifies {
+                set.insert(f);
+            }
+        }
+        if set.len() == before {
+            return set;
+        }
+    }
+}
+
+/// The function a CFI stub stands for (the stub itself for anything else).
+fn behind_stub(f: Value<'_>) -> Value<'_> {
+    if !f.name().starts_with("__confpass_cfi.") {
+        return f;
+    }
+    f.instructions().find_map(|i| i.called_value().filter(|c| c.is_function())).unwrap_or(f)
 }
 
 /// Whether every use of `f`'s address keeps the set of its callers known: a constant table, or
@@ -114,8 +142,9 @@ fn address_stays_known(f: Value<'_>) -> bool {
     })
 }
 
-/// The id of function `f` as a target.
-fn target_id(f: Value<'_>, sigs: &Signatures<'_>) -> u32 {
+/// The id of function `f` (or of the function behind a stub) as a target.
+fn target_id<'m>(f: Value<'m>, sigs: &Signatures<'m>, declassifying: &HashSet<Value<'m>>) -> u32 {
+    let f = behind_stub(f);
     let sig = sigs.get(&f).cloned().unwrap_or_default();
     let mut private: Vec<usize> = f.params().iter().enumerate().filter(|(_, p)| is_private_ptr(**p)).map(|(i, _)| i).collect();
     private.extend(sig.private_args.iter().copied());
@@ -123,7 +152,7 @@ fn target_id(f: Value<'_>, sigs: &Signatures<'_>) -> u32 {
     private.dedup();
     let returns_private = sig.returns_private || f.return_type().is_some_and(|t| t.pointer_address_space() == Some(PRIVATE_AS));
     let name = f.name();
-    let own = !f.is_declaration() && declassifies(f) && address_stays_known(f);
+    let own = declassifying.contains(&f) && address_stays_known(f);
     signature_id(&private, returns_private, own.then_some(name.as_str()))
 }
 
@@ -177,6 +206,7 @@ fn known_targets<'m>(callee: Value<'m>, depth: u32) -> Option<Vec<Value<'m>>> {
 /// Applies CFI to the module.
 pub fn apply<'m>(module: &BorrowedModule<'_>, ed: &Editor<'m>, view: &ModuleView<'m>, sigs: &Signatures<'m>, stats: &mut Stats) {
     module.set_flag_u32("kcfi", 1, FlagMerge::Override);
+    let declassifying = declassifiers(view);
     // Targets: every function whose address is taken.
     let mut stubbed = HashSet::new();
     for f in view.functions().collect::<Vec<_>>() {
@@ -184,8 +214,8 @@ pub fn apply<'m>(module: &BorrowedModule<'_>, ed: &Editor<'m>, view: &ModuleView
         if f.is_intrinsic() || guards::is_confpass_function(&name) || !address_taken(f) {
             continue;
         }
-        let id = target_id(f, sigs);
-        if !f.is_declaration() && declassifies(f) && !address_stays_known(f) {
+        let id = target_id(f, sigs, &declassifying);
+        if declassifying.contains(&f) && !address_stays_known(f) {
             stats.inc("cfi-declassifiers-reachable-by-signature");
         }
         if f.is_internal() {
@@ -203,6 +233,11 @@ pub fn apply<'m>(module: &BorrowedModule<'_>, ed: &Editor<'m>, view: &ModuleView
         }
     }
     // Indirect calls.
+    let ptr = ed.ptr(0);
+    let violation_t = ed.function_type(ed.void(), &[ptr, ptr, ed.int(32)]);
+    let violation = ed.function(VIOLATION, violation_t);
+    ed.add_function_attributes(violation, &["noreturn", "cold", "nounwind"]);
+    let violation_kind = ed.const_c_string("__confpass.msg.cfi_call", "cfi-indirect-call (the target is none of the functions this call can reach)");
     for f in view.functions().filter(|f| !f.is_declaration() && !guards::is_confpass_function(&f.name())).collect::<Vec<_>>() {
         let calls: Vec<Value<'m>> = f
             .instructions()
@@ -211,22 +246,101 @@ pub fn apply<'m>(module: &BorrowedModule<'_>, ed: &Editor<'m>, view: &ModuleView
             .collect();
         for call in calls {
             let callee = call.called_value().expect("a call");
-            let known = known_targets(callee, 0).map(|ts| ts.into_iter().map(|t| target_id(t, sigs)).collect::<HashSet<u32>>());
-            let id = match known {
-                Some(ids) if ids.len() == 1 => {
+            let known = known_targets(callee, 0);
+            let ids: Option<HashSet<u32>> = known.as_ref().map(|ts| ts.iter().map(|t| target_id(*t, sigs, &declassifying)).collect());
+            match (known, ids) {
+                (Some(_), Some(ids)) if ids.len() == 1 => {
+                    ed.add_kcfi_bundle(call, ids.into_iter().next().expect("one id"));
                     stats.inc("cfi-calls-known-targets");
-                    ids.into_iter().next().expect("one id")
+                }
+                (Some(mut targets), Some(_)) if targets.len() <= MAX_COMPARED_TARGETS => {
+                    // Targets of different ids (a table of commands, one of them declassifies):
+                    // the callee must be one of them, compared one by one.
+                    targets.sort_by_key(|t| t.name());
+                    targets.dedup();
+                    ed.position_before(call);
+                    let ci = ed.ptrtoint(callee);
+                    let mut fail = None;
+                    for t in &targets {
+                        let ne = ed.icmp(LLVMIntPredicate::LLVMIntNE, ci, ed.ptrtoint(*t));
+                        fail = Some(match fail {
+                            None => ne,
+                            Some(f) => ed.and(f, ne),
+                        });
+                    }
+                    ed.split_check(fail.expect("at least one target"), call);
+                    let [kind, file] = [violation_kind, ed.const_c_string(&format!("__confpass.fn.{}.call", f.name()), &format!("function {}", f.name()))];
+                    ed.call(violation_t, violation, &[kind, file, ed.const_int(ed.int(32), 0)]);
+                    stats.inc("cfi-calls-compared-with-their-targets");
                 }
                 _ => {
                     let private: Vec<usize> = call.call_args().iter().enumerate().filter(|(_, a)| is_private_ptr(**a)).map(|(i, _)| i).collect();
-                    signature_id(&private, is_private_ptr(call), None)
+                    ed.add_kcfi_bundle(call, signature_id(&private, is_private_ptr(call), None));
+                    stats.inc("cfi-calls-by-signature");
                 }
-            };
-            ed.add_kcfi_bundle(call, id);
-            stats.inc("cfi-indirect-calls-checked");
+            }
         }
     }
+    indirect_branches(ed, view, violation_t, violation, stats);
     shadow_stack(ed, view, &stubbed, stats);
+}
+
+/// Computed gotos (`goto *p`, `indirectbr`) may only reach their own destinations. The common
+/// shape, a destination loaded from a constant table by index (an interpreter's dispatch
+/// table), gets a bounds check of the index (the table holds only destinations); a small set of
+/// destinations is compared one by one; anything else is counted as unchecked.
+fn indirect_branches<'m>(ed: &Editor<'m>, view: &ModuleView<'m>, violation_t: crate::llvm::Type<'m>, violation: Value<'m>, stats: &mut Stats) {
+    let kind = ed.const_c_string("__confpass.msg.cfi_goto", "cfi-indirect-branch (a computed goto to a place that is not one of its destinations)");
+    let i64t = ed.int(64);
+    for f in view.functions().filter(|f| !f.is_declaration() && !guards::is_confpass_function(&f.name())).collect::<Vec<_>>() {
+        let branches: Vec<Value<'m>> = f.instructions().filter(|i| i.opcode() == Some(Opcode::LLVMIndirectBr)).collect();
+        for br in branches {
+            let addr = br.operands().next().expect("indirectbr address");
+            let dests: Vec<Value<'m>> = br.operands().skip(1).collect();
+            // load (gep ptr, @table, i) from a constant table of pointers
+            let table_index = (addr.opcode() == Some(Opcode::LLVMLoad))
+                .then(|| addr.operands().next())
+                .flatten()
+                .filter(|g| g.opcode() == Some(Opcode::LLVMGetElementPtr) && g.operands().count() == 2)
+                .and_then(|g| {
+                    let mut ops = g.operands();
+                    let table = ops.next()?;
+                    let index = ops.next()?;
+                    let entries = table.is_constant_global().then(|| ed.size_of(ed.value_type(table)) / 8)?;
+                    (ed.size_of(addr.ty()) == 8 && g.gep_source_element_size(ed) == Some(8)).then_some((index, entries))
+                });
+            let file = ed.const_c_string(&format!("__confpass.fn.{}.goto", f.name()), &format!("function {}", f.name()));
+            let fail = if let Some((index, entries)) = table_index {
+                let load = addr;
+                ed.position_before(load);
+                let i = ed.sext_or_self(index, i64t);
+                let bad = ed.icmp(LLVMIntPredicate::LLVMIntUGE, i, ed.const_int(i64t, entries));
+                ed.split_check(bad, load);
+                stats.inc("cfi-indirect-branches-table-checked");
+                None
+            } else if dests.len() <= MAX_COMPARED_TARGETS {
+                ed.position_before(br);
+                let ai = ed.ptrtoint(addr);
+                let mut fail = None;
+                for d in &dests {
+                    let ne = ed.icmp(LLVMIntPredicate::LLVMIntNE, ai, ed.ptrtoint(ed.block_address(f, *d)));
+                    fail = Some(match fail {
+                        None => ne,
+                        Some(x) => ed.and(x, ne),
+                    });
+                }
+                stats.inc("cfi-indirect-branches-compared");
+                fail.map(|c| (c, br))
+            } else {
+                stats.inc("cfi-indirect-branches-unchecked");
+                continue;
+            };
+            if let Some((c, at)) = fail {
+                ed.split_check(c, at);
+            }
+            ed.call(violation_t, violation, &[kind, file, ed.const_int(ed.int(32), 0)]);
+        }
+    }
 }
 
 /// Whether a function can corrupt its own return address: it calls something (whose frames

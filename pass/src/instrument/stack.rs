@@ -29,25 +29,38 @@ const NATIVE_OBJECT_USERS: &[&str] = &[
     "setjmp", "_setjmp", "sigsetjmp", "__sigsetjmp", "getcontext", "makecontext", "swapcontext", "setcontext",
 ];
 
-/// Whether the object is passed (itself or through GEPs and casts, as `-O0` code does) to
-/// `llvm.va_start`/`llvm.va_copy` or to one of `NATIVE_OBJECT_USERS`.
+/// Functions that may see a native object without making it escape.
+const NATIVE_OBJECT_PEERS: &[&str] = &["longjmp", "_longjmp", "siglongjmp", "__longjmp_chk", "llvm.lifetime", "llvm.va_end"];
+
+/// Whether the object stays on the native stack: a `va_list` (passed, itself or through GEPs
+/// and casts as `-O0` code does, to `llvm.va_start`/`llvm.va_copy`), or a `jmp_buf`/`ucontext_t`
+/// given to one of `NATIVE_OBJECT_USERS` that no other function sees. An object that holds a
+/// `jmp_buf` and is handed to other functions (an error context) is ordinary memory: public code
+/// elsewhere must be able to use the rest of it.
 fn keeps_native(a: Value<'_>) -> bool {
     let mut work = vec![(a, 0)];
+    let (mut native, mut escapes) = (false, false);
     while let Some((p, depth)) = work.pop() {
         for u in p.users() {
-            let native = u.called_value().filter(|c| c.is_function()).is_some_and(|c| {
+            if let Some(c) = u.called_value().filter(|c| c.is_function()) {
                 let n = c.name();
-                n.starts_with("llvm.va_start") || n.starts_with("llvm.va_copy") || NATIVE_OBJECT_USERS.contains(&n.as_str())
-            });
-            if native {
-                return true;
+                if n.starts_with("llvm.va_start") || n.starts_with("llvm.va_copy") {
+                    return true;
+                }
+                if NATIVE_OBJECT_USERS.contains(&n.as_str()) {
+                    native = true;
+                } else if !NATIVE_OBJECT_PEERS.iter().any(|peer| n.starts_with(peer)) {
+                    escapes = true;
+                }
+            } else if u.called_value().is_some() {
+                escapes = true;
             }
             if depth < 4 && matches!(u.opcode(), Some(Opcode::LLVMGetElementPtr | Opcode::LLVMBitCast)) && u.operands().next() == Some(p) {
                 work.push((u, depth + 1));
             }
         }
     }
-    false
+    native && !escapes
 }
 
 /// Whether every access to `a` is at a constant offset inside its `size` bytes.

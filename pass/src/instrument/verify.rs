@@ -116,8 +116,15 @@ fn range_checked<'m>(inst: Value<'m>, ptr: Value<'m>, len: Value<'m>, side: Side
             return false;
         }
         let a = c.call_args();
-        let strip = |v: Value<'m>| if matches!(v.opcode(), Some(Opcode::LLVMPtrToInt | Opcode::LLVMZExt)) { v.operands().next() } else { Some(v) };
-        strip(a[0]) == Some(ptr) && strip(a[1]) == Some(len) && a[2].const_int() == Some(i64::from(side == Side::Private))
+        // The cast the check was given: an instruction, or a constant expression (a global).
+        let strip = |v: Value<'m>| {
+            if matches!(v.opcode().or(v.const_expr_opcode()), Some(Opcode::LLVMPtrToInt | Opcode::LLVMZExt)) {
+                v.operands().next()
+            } else {
+                Some(v)
+            }
+        };
+        strip(a[0]) == Some(ptr) && (a[1] == len || strip(a[1]) == Some(len)) && a[2].const_int() == Some(i64::from(side == Side::Private))
     })
 }
 
@@ -213,6 +220,9 @@ pub fn check<'m>(ed: &Editor<'m>, view: &ModuleView<'m>, taint: &Findings<'m>, o
                     Size::Fixed(n) if n <= WINDOW => {
                         let (root, off) = ed.root_and_offset(s.ptr);
                         let (checked_root, lo, hi) = ed.root_and_range(s.ptr);
+                        // A range too wide for one window: the access's own pointer is its root.
+                        let (checked_root, lo, hi) =
+                            if lo.unsigned_abs().max(hi.unsigned_abs()) + n <= WINDOW { (checked_root, lo, hi) } else { (s.ptr, 0, 0) };
                         if let Some((orig, off)) = masked(ed, root, off) {
                             off.unsigned_abs() + n <= WINDOW && side_of(orig, taint) == Side::Private
                         } else {

@@ -293,6 +293,12 @@ impl<'m> Editor<'m> {
             && unsafe { llc::LLVMGetTailCallKind(call.raw) } == llvm_sys::LLVMTailCallKind::LLVMTailCallKindMustTail
     }
 
+    /// `blockaddress(f, block)`, for a block given as a value (an `indirectbr` operand).
+    pub fn block_address(&self, f: Value<'m>, block: Value<'m>) -> Value<'m> {
+        // SAFETY: a function of this module and one of its blocks.
+        val(unsafe { llc::LLVMBlockAddress(f.raw, llc::LLVMValueAsBasicBlock(block.raw)) })
+    }
+
     /// LLVM's answer to whether an instruction may read or write memory.
     pub fn may_access_memory(&self, inst: Value<'m>) -> bool {
         // SAFETY: an instruction of this module.

@@ -473,6 +473,16 @@ impl<'m> Value<'m> {
         }
     }
 
+    /// For a GEP: the size in bytes of its source element type.
+    pub fn gep_source_element_size(self, ed: &edit::Editor<'m>) -> Option<u64> {
+        if self.opcode() != Some(Opcode::LLVMGetElementPtr) {
+            return None;
+        }
+        // SAFETY: a GEP instruction.
+        let t = Type { raw: unsafe { llc::LLVMGetGEPSourceElementType(self.raw) }, _module: PhantomData };
+        Some(ed.size_of(t))
+    }
+
     /// For an `icmp`: its predicate.
     pub fn icmp_predicate(self) -> Option<llvm_sys::LLVMIntPredicate> {
         // SAFETY: asked of icmp instructions only.
