@@ -31,6 +31,7 @@ use llvm_sys::LLVMIntPredicate;
 
 use super::valist;
 use crate::analysis::cfg;
+use crate::analysis::policy::Policy;
 use crate::analysis::taint::Findings;
 use crate::diag::{Code, Diagnostic};
 use crate::llvm::edit::Editor;
@@ -119,6 +120,20 @@ pub const NO_MEMORY_INTRINSICS: &[&str] = &[
     "llvm.strip.invariant.group", "llvm.eh.", "llvm.expect", "llvm.is.constant.", "llvm.codeview.",
 ];
 
+/// The C library's functions (built from the build machine's glibc by `pass/build.rs`).
+static LIBRARY_SYMBOLS: &str = include_str!(concat!(env!("OUT_DIR"), "/library_symbols.txt"));
+
+/// Whether `name` is a library function: its code is not guarded, so the pointers passed to it
+/// are checked at the call. C library functions (the list above), the runtime's API (`conf_*`)
+/// and functions a policy file lists count; any other declared function is taken to be compiled
+/// by confcc elsewhere, where it guards its own accesses. With an empty list (no `nm` at build
+/// time) every external function counts as a library function.
+pub fn is_library_function(name: &str, policy: &Policy) -> bool {
+    static SET: std::sync::OnceLock<std::collections::HashSet<&'static str>> = std::sync::OnceLock::new();
+    let set = SET.get_or_init(|| LIBRARY_SYMBOLS.lines().collect());
+    set.is_empty() || name.starts_with("conf_") || set.contains(name) || policy.get(name).is_some()
+}
+
 /// Whether a function is confpass's own (the runtime's entry points, generated constructors).
 pub fn is_confpass_function(name: &str) -> bool {
     name.starts_with("__confpass")
@@ -126,7 +141,7 @@ pub fn is_confpass_function(name: &str) -> bool {
 
 /// Every memory access of a function's instruction, or an error for one confpass cannot guard.
 /// Shared by the guards and the statistics; `verify` walks the IR on its own.
-pub fn sites<'m>(ed: &Editor<'m>, inst: Value<'m>) -> Result<Vec<Site<'m>>, String> {
+pub fn sites<'m>(ed: &Editor<'m>, inst: Value<'m>, policy: &Policy) -> Result<Vec<Site<'m>>, String> {
     let ops: Vec<Value<'m>> = inst.operands().collect();
     let fixed = |v: Value<'m>| Size::Fixed(ed.size_of(v.ty()));
     let site = |operand: usize, access: Access, size: Size<'m>| Site { inst, operand, ptr: ops[operand], access, size };
@@ -166,8 +181,9 @@ pub fn sites<'m>(ed: &Editor<'m>, inst: Value<'m>) -> Result<Vec<Site<'m>>, Stri
                     }
                 }
                 Some(n) if is_confpass_function(n) => Vec::new(),
-                // A function compiled in this module guards its own accesses.
+                // A function compiled in this module, or elsewhere by confcc, guards its own accesses.
                 Some(_) if !callee.is_declaration() => Vec::new(),
+                Some(n) if !is_library_function(n, policy) => Vec::new(),
                 name => args
                     .iter()
                     .enumerate()
@@ -465,7 +481,7 @@ fn placement<'m>(ed: &Editor<'m>, f: Value<'m>, cfg: &Cfg<'m>, root: Value<'m>, 
 }
 
 /// Guards every access of the module; returns what could not be guarded.
-pub fn insert<'m>(ed: &Editor<'m>, view: &ModuleView<'m>, taint: &Findings<'m>, opts: &Options, stats: &mut Stats) -> Vec<Diagnostic<Value<'m>>> {
+pub fn insert<'m>(ed: &Editor<'m>, view: &ModuleView<'m>, taint: &Findings<'m>, policy: &Policy, opts: &Options, stats: &mut Stats) -> Vec<Diagnostic<Value<'m>>> {
     let mut diags = Vec::new();
     let mut rep = Reporter { strings: HashMap::new() };
     let ptr0 = ed.ptr(0);
@@ -481,7 +497,7 @@ pub fn insert<'m>(ed: &Editor<'m>, view: &ModuleView<'m>, taint: &Findings<'m>, 
         // Collect first: guards split blocks.
         let mut wanted: Vec<(Site<'m>, Side)> = Vec::new();
         for inst in f.instructions() {
-            match sites(ed, inst) {
+            match sites(ed, inst, policy) {
                 Ok(list) => {
                     for s in list {
                         let on = match s.access {

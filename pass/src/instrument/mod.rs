@@ -39,10 +39,10 @@ pub fn run<'m>(module: &'m BorrowedModule<'_>, view: &ModuleView<'m>, opts: &Opt
     stack::move_public_locals(&ed, view, &taint, stats);
     let mut diags = globals::relocate(&ed, view, stats);
     if opts.mode.guards_loads() || opts.mode.guards_stores() {
-        diags.extend(guards::insert(&ed, view, &taint, opts, stats));
+        diags.extend(guards::insert(&ed, view, &taint, &policy, opts, stats));
     }
     if opts.verify && diags.is_empty() {
-        diags.extend(verify::check(&ed, view, &taint, opts, stats));
+        diags.extend(verify::check(&ed, view, &taint, &policy, opts, stats));
     }
     if opts.mode.cfi() && diags.is_empty() {
         cfi::apply(module, &ed, view, &sigs, stats);

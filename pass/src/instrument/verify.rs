@@ -15,6 +15,7 @@ use std::collections::HashSet;
 use llvm_sys::LLVMIntPredicate;
 
 use super::guards::{self, Access, Cfg, Side, Size, BASE, CHECK_RANGE, K, PRIVATE_MASK, VIOLATION, WINDOW};
+use crate::analysis::policy::Policy;
 use crate::analysis::taint::Findings;
 use crate::diag::{Code, Diagnostic};
 use crate::llvm::edit::Editor;
@@ -155,7 +156,7 @@ fn phi_covered<'m>(ed: &Editor<'m>, cfg: &Cfg<'m>, v: Value<'m>, side: Side, rea
 }
 
 /// Proves every access; returns one internal error per access without a proof.
-pub fn check<'m>(ed: &Editor<'m>, view: &ModuleView<'m>, taint: &Findings<'m>, opts: &Options, stats: &mut Stats) -> Vec<Diagnostic<Value<'m>>> {
+pub fn check<'m>(ed: &Editor<'m>, view: &ModuleView<'m>, taint: &Findings<'m>, policy: &Policy, opts: &Options, stats: &mut Stats) -> Vec<Diagnostic<Value<'m>>> {
     let mut diags = Vec::new();
     let fail = |inst: Value<'m>, what: String| Diagnostic::error(Code::InternalError, Some(inst), format!("confpass verifier: {what}; please report"));
     for f in view.functions().filter(|f| !f.is_declaration() && !guards::is_confpass_function(&f.name())) {
@@ -166,7 +167,7 @@ pub fn check<'m>(ed: &Editor<'m>, view: &ModuleView<'m>, taint: &Findings<'m>, o
             if !ed.may_access_memory(inst) {
                 continue;
             }
-            let sites = match guards::sites(ed, inst) {
+            let sites = match guards::sites(ed, inst, policy) {
                 Ok(s) => s,
                 Err(msg) => {
                     diags.push(fail(inst, msg));
@@ -181,7 +182,10 @@ pub fn check<'m>(ed: &Editor<'m>, view: &ModuleView<'m>, taint: &Findings<'m>, o
                         let c = inst.called_value().expect("callee");
                         c.is_inline_asm()
                             || (c.is_function()
-                                && (!c.is_declaration() || guards::is_confpass_function(&c.name()) || c.name().starts_with("llvm.")))
+                                && (!c.is_declaration()
+                                    || guards::is_confpass_function(&c.name())
+                                    || c.name().starts_with("llvm.")
+                                    || !guards::is_library_function(&c.name(), policy)))
                             || inst.call_args().iter().all(|a| a.ty().pointer_address_space().is_none())
                     }
                     _ => false,
