@@ -1,8 +1,8 @@
 //! Run-time guards: every memory access of compiled code stays on its side of the partition.
 //!
 //! Each access (load, store, atomic, masked vector access, `memcpy`/`memmove`/`memset`, and the
-//! pointer arguments of calls to functions not compiled in this module) gets the guard its
-//! static taint asks for:
+//! pointer arguments of calls to library functions, whose code is not guarded) gets the guard
+//! its static taint asks for:
 //!
 //! - a **private** access (through a `private` pointer, or into a local that holds private
 //!   data) must stay inside R_priv. The `mask` flavour forces the address there branch-free:
