@@ -4,8 +4,10 @@
 //! A local moves when it holds no private data (the taint analysis, rerun on the optimised
 //! module) and its address escapes or it is accessed at an offset that is not a constant
 //! inside its bounds. Private locals stay on the native stack, whatever their accesses; so do
-//! `va_list`s, `jmp_buf`s and `ucontext_t`s (whose corruption redirects reads or control) and,
-//! for now, dynamically sized allocas (counted in the statistics).
+//! `va_list`s, and `jmp_buf`s and `ucontext_t`s that no other function sees (their corruption
+//! redirects reads or control). Dynamically sized public locals (VLAs, `alloca(n)`, locals of
+//! inlined callees outside the entry block) are taken from the public stack where they are
+//! created; `llvm.stacksave`/`stackrestore` move the public stack pointer along.
 //!
 //! Each function with moved locals takes a frame from the thread's public stack pointer
 //! (`__confpass_public_sp`, an initial-exec thread-local defined by the runtime): it loads the
@@ -119,6 +121,7 @@ pub fn move_public_locals<'m>(ed: &Editor<'m>, view: &ModuleView<'m>, taint: &Fi
     for f in view.functions().filter(|f| !f.is_declaration()).collect::<Vec<_>>() {
         let blocks = f.blocks();
         let mut moved: Vec<(Value<'m>, u64, u64)> = Vec::new();
+        let mut dynamic: Vec<Value<'m>> = Vec::new();
         for (bi, b) in blocks.iter().enumerate() {
             for a in b.instructions().filter(|i| i.opcode() == Some(Opcode::LLVMAlloca)) {
                 if taint.private_locals.contains(&a) || keeps_native(a) {
@@ -127,7 +130,10 @@ pub fn move_public_locals<'m>(ed: &Editor<'m>, view: &ModuleView<'m>, taint: &Fi
                 let Some((t, count)) = a.alloca_shape() else { continue };
                 let static_size = count.filter(|_| bi == 0).map(|c| c * ed.size_of(t));
                 let Some(size) = static_size else {
-                    stats.inc("public-locals-dynamic-kept-native");
+                    // A VLA, an `alloca(n)`, or a local of an inlined callee: taken from the
+                    // public stack where it is created (a guarded public access to the native
+                    // stack would trap).
+                    dynamic.push(a);
                     continue;
                 };
                 if !taint.escaped_locals.contains(&a) && accessed_in_bounds(ed, a, size) {
@@ -136,7 +142,7 @@ pub fn move_public_locals<'m>(ed: &Editor<'m>, view: &ModuleView<'m>, taint: &Fi
                 moved.push((a, size, ed.abi_align(t).max(ed.alignment(a))));
             }
         }
-        if moved.is_empty() {
+        if moved.is_empty() && dynamic.is_empty() {
             continue;
         }
         let sp = *sp.get_or_insert_with(|| ed.thread_local_global(ptr, PUBLIC_SP));
@@ -145,9 +151,14 @@ pub fn move_public_locals<'m>(ed: &Editor<'m>, view: &ModuleView<'m>, taint: &Fi
         let total = total.div_ceil(16) * 16;
         ed.position_at_entry(f);
         let old = ed.load(ptr, sp);
-        let lowered = ed.byte_offset_back(old, total);
-        let frame = if align > 16 { ed.align_down(lowered, align) } else { lowered };
-        ed.store(frame, sp);
+        let frame = if moved.is_empty() {
+            old
+        } else {
+            let lowered = ed.byte_offset_back(old, total);
+            let frame = if align > 16 { ed.align_down(lowered, align) } else { lowered };
+            ed.store(frame, sp);
+            frame
+        };
         for ((a, _, _), off) in moved.iter().zip(offsets) {
             for u in a.users().collect::<Vec<_>>() {
                 if u.called_value().is_some_and(|c| c.name().starts_with("llvm.lifetime")) {
@@ -158,6 +169,40 @@ pub fn move_public_locals<'m>(ed: &Editor<'m>, view: &ModuleView<'m>, taint: &Fi
             let addr = ed.byte_offset(frame, off);
             ed.replace_all_uses(*a, addr);
             ed.erase(*a);
+        }
+        for &a in &dynamic {
+            let (t, _) = a.alloca_shape().expect("an alloca");
+            let count = a.operands().next().expect("an alloca has a count");
+            ed.position_before(a);
+            let i64t = ed.int(64);
+            let n = ed.zext_or_self(count, i64t);
+            let bytes = ed.mul(n, ed.const_int(i64t, ed.size_of(t)));
+            let cur = ed.load(ptr, sp);
+            let lowered = ed.byte_offset_back_dynamic(cur, bytes);
+            let addr = ed.align_down(lowered, ed.abi_align(t).max(ed.alignment(a)).max(16));
+            ed.store(addr, sp);
+            for u in a.users().collect::<Vec<_>>() {
+                if u.called_value().is_some_and(|c| c.name().starts_with("llvm.lifetime")) {
+                    ed.erase(u);
+                }
+            }
+            ed.replace_all_uses(a, addr);
+            ed.erase(a);
+        }
+        if !dynamic.is_empty() {
+            stats.add("public-locals-dynamic-moved", dynamic.len() as u64);
+            // A VLA in a loop: LLVM frees the native stack at `llvm.stackrestore`; the public
+            // stack follows it.
+            for b in &blocks {
+                for save in b.instructions().filter(|i| i.called_value().is_some_and(|c| c.name().starts_with("llvm.stacksave"))).collect::<Vec<_>>() {
+                    ed.position_after(save);
+                    let saved = ed.load(ptr, sp);
+                    for restore in save.users().filter(|u| u.called_value().is_some_and(|c| c.name().starts_with("llvm.stackrestore"))).collect::<Vec<_>>() {
+                        ed.position_before(restore);
+                        ed.store(saved, sp);
+                    }
+                }
+            }
         }
         for b in &blocks {
             for inst in b.instructions().collect::<Vec<_>>() {

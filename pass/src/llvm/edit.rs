@@ -326,6 +326,21 @@ impl<'m> Editor<'m> {
         val(unsafe { llc::LLVMBuildZExt(self.builder, v.raw, t.raw, c"".as_ptr()) })
     }
 
+    pub fn mul(&self, a: Value<'m>, b: Value<'m>) -> Value<'m> {
+        // SAFETY: the builder is positioned; operands of one integer type.
+        val(unsafe { llc::LLVMBuildMul(self.builder, a.raw, b.raw, c"".as_ptr()) })
+    }
+
+    /// `getelementptr i8, ptr, -n` for a byte count computed at run time.
+    pub fn byte_offset_back_dynamic(&self, ptr: Value<'m>, n: Value<'m>) -> Value<'m> {
+        // SAFETY: the builder is positioned; an i64 negated, then an i8 GEP on a pointer.
+        unsafe {
+            let neg = llc::LLVMBuildNeg(self.builder, n.raw, c"".as_ptr());
+            let mut idx = [neg];
+            val(llc::LLVMBuildGEP2(self.builder, llc::LLVMInt8TypeInContext(self.ctx), ptr.raw, idx.as_mut_ptr(), 1, c"".as_ptr()))
+        }
+    }
+
     /// `v` widened to `t` (sign-extended) unless it already has that type.
     pub fn sext_or_self(&self, v: Value<'m>, t: Type<'m>) -> Value<'m> {
         if v.ty() == t {
