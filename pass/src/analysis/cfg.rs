@@ -46,68 +46,18 @@ pub fn control_dependence(succs: &[Vec<usize>]) -> Vec<Vec<usize>> {
         }
     }
     preds[exit] = (0..n).filter(|&b| to_exit[b]).collect();
-    // Successors in the reversed graph are original predecessors; the exit is the root.
-    let rsucc = |v: usize| -> &[usize] { &preds[v] };
-    let orig_succ = |v: usize| -> Vec<usize> {
-        let mut s = succs[v].clone();
-        if to_exit[v] {
-            s.push(exit);
-        }
-        s
-    };
-
-    // Postorder of the reversed graph from the exit.
-    let mut post = Vec::with_capacity(n + 1);
-    let mut visited = vec![false; n + 1];
-    let mut stack = vec![(exit, 0usize)];
-    visited[exit] = true;
-    while let Some((v, i)) = stack.pop() {
-        if let Some(&w) = rsucc(v).get(i) {
-            stack.push((v, i + 1));
-            if !visited[w] {
-                visited[w] = true;
-                stack.push((w, 0));
+    // In the reversed graph the exit is the root, successors are original predecessors and
+    // predecessors are original successors (the exit's feeders included).
+    let orig_succ: Vec<Vec<usize>> = (0..=n)
+        .map(|v| {
+            let mut s = if v < n { succs[v].clone() } else { Vec::new() };
+            if v < n && to_exit[v] {
+                s.push(exit);
             }
-        } else {
-            post.push(v);
-        }
-    }
-    let mut order = vec![usize::MAX; n + 1];
-    for (i, &v) in post.iter().enumerate() {
-        order[v] = i;
-    }
-
-    // Cooper–Harvey–Kennedy: ipdom[v] over the reversed graph.
-    let mut ipdom = vec![usize::MAX; n + 1];
-    ipdom[exit] = exit;
-    let intersect = |ipdom: &[usize], mut a: usize, mut b: usize| {
-        while a != b {
-            while order[a] < order[b] {
-                a = ipdom[a];
-            }
-            while order[b] < order[a] {
-                b = ipdom[b];
-            }
-        }
-        a
-    };
-    let mut changed = true;
-    while changed {
-        changed = false;
-        for &v in post.iter().rev().filter(|&&v| v != exit) {
-            let mut new = usize::MAX;
-            for p in orig_succ(v) {
-                if ipdom[p] == usize::MAX {
-                    continue;
-                }
-                new = if new == usize::MAX { p } else { intersect(&ipdom, p, new) };
-            }
-            if new != usize::MAX && ipdom[v] != new {
-                ipdom[v] = new;
-                changed = true;
-            }
-        }
-    }
+            s
+        })
+        .collect();
+    let ipdom = immediate_dominators(n + 1, exit, &preds, &orig_succ);
 
     let mut deps = vec![Vec::new(); n];
     for (x, ys) in succs.iter().enumerate() {
@@ -176,9 +126,8 @@ mod tests {
 /// the entry cannot reach. Cooper–Harvey–Kennedy over the reverse postorder.
 pub fn dominators(succs: &[Vec<usize>]) -> Vec<usize> {
     let n = succs.len();
-    let mut idom = vec![usize::MAX; n];
     if n == 0 {
-        return idom;
+        return Vec::new();
     }
     let mut preds = vec![Vec::new(); n];
     for (x, ys) in succs.iter().enumerate() {
@@ -186,10 +135,17 @@ pub fn dominators(succs: &[Vec<usize>]) -> Vec<usize> {
             preds[y].push(x);
         }
     }
+    immediate_dominators(n, 0, succs, &preds)
+}
+
+/// Cooper–Harvey–Kennedy: the immediate dominator of every node reachable from `root` over
+/// `succs` (`idom[root] == root`, `usize::MAX` for the others), iterating over `preds` in
+/// reverse postorder. Post-dominators are this on the reversed graph.
+fn immediate_dominators(n: usize, root: usize, succs: &[Vec<usize>], preds: &[Vec<usize>]) -> Vec<usize> {
     let mut post = Vec::with_capacity(n);
     let mut visited = vec![false; n];
-    let mut stack = vec![(0usize, 0usize)];
-    visited[0] = true;
+    let mut stack = vec![(root, 0usize)];
+    visited[root] = true;
     while let Some((v, i)) = stack.pop() {
         if let Some(&w) = succs[v].get(i) {
             stack.push((v, i + 1));
@@ -205,7 +161,8 @@ pub fn dominators(succs: &[Vec<usize>]) -> Vec<usize> {
     for (i, &v) in post.iter().enumerate() {
         order[v] = i;
     }
-    idom[0] = 0;
+    let mut idom = vec![usize::MAX; n];
+    idom[root] = root;
     let intersect = |idom: &[usize], mut a: usize, mut b: usize| {
         while a != b {
             while order[a] < order[b] {
@@ -220,7 +177,7 @@ pub fn dominators(succs: &[Vec<usize>]) -> Vec<usize> {
     let mut changed = true;
     while changed {
         changed = false;
-        for &v in post.iter().rev().filter(|&&v| v != 0) {
+        for &v in post.iter().rev().filter(|&&v| v != root) {
             let mut new = usize::MAX;
             for &p in &preds[v] {
                 if idom[p] == usize::MAX {

@@ -33,12 +33,12 @@ use std::collections::HashSet;
 
 use llvm_sys::LLVMIntPredicate;
 
-use super::guards::{self, BASE, K, PRIVATE_MASK, VIOLATION};
+use super::guards::{self, BASE, K, PRIVATE_MASK};
 use crate::analysis::annotations::Signatures;
 use crate::analysis::taint::{address_taken, DECLASSIFY_BYTES, DECLASSIFY_SCALAR};
 use crate::analysis::PRIVATE_AS;
 use crate::llvm::edit::Editor;
-use crate::llvm::{BorrowedModule, FlagMerge, ModuleView, Opcode, Value};
+use crate::llvm::{BorrowedModule, FlagMerge, ModuleView, Opcode, Type, Value};
 use crate::stats::Stats;
 
 /// Calls whose possible targets are known but carry different ids compare the callee with each
@@ -233,10 +233,7 @@ pub fn apply<'m>(module: &BorrowedModule<'_>, ed: &Editor<'m>, view: &ModuleView
         }
     }
     // Indirect calls.
-    let ptr = ed.ptr(0);
-    let violation_t = ed.function_type(ed.void(), &[ptr, ptr, ed.int(32)]);
-    let violation = ed.function(VIOLATION, violation_t);
-    ed.add_function_attributes(violation, &["noreturn", "cold", "nounwind"]);
+    let (violation_t, violation) = guards::violation_fn(ed);
     let violation_kind = ed.const_c_string("__confpass.msg.cfi_call", "cfi-indirect-call (the target is none of the functions this call can reach)");
     for f in view.functions().filter(|f| !f.is_declaration() && !guards::is_confpass_function(&f.name())).collect::<Vec<_>>() {
         let calls: Vec<Value<'m>> = f
@@ -282,14 +279,14 @@ pub fn apply<'m>(module: &BorrowedModule<'_>, ed: &Editor<'m>, view: &ModuleView
         }
     }
     indirect_branches(ed, view, violation_t, violation, stats);
-    shadow_stack(ed, view, &stubbed, stats);
+    shadow_stack(ed, view, &stubbed, (violation_t, violation), stats);
 }
 
 /// Computed gotos (`goto *p`, `indirectbr`) may only reach their own destinations. The common
 /// shape, a destination loaded from a constant table by index (an interpreter's dispatch
 /// table), gets a bounds check of the index (the table holds only destinations); a small set of
 /// destinations is compared one by one; anything else is counted as unchecked.
-fn indirect_branches<'m>(ed: &Editor<'m>, view: &ModuleView<'m>, violation_t: crate::llvm::Type<'m>, violation: Value<'m>, stats: &mut Stats) {
+fn indirect_branches<'m>(ed: &Editor<'m>, view: &ModuleView<'m>, violation_t: Type<'m>, violation: Value<'m>, stats: &mut Stats) {
     let kind = ed.const_c_string("__confpass.msg.cfi_goto", "cfi-indirect-branch (a computed goto to a place that is not one of its destinations)");
     let i64t = ed.int(64);
     for f in view.functions().filter(|f| !f.is_declaration() && !guards::is_confpass_function(&f.name())).collect::<Vec<_>>() {
@@ -370,15 +367,13 @@ fn shadow_of<'m>(ed: &Editor<'m>, slot: Value<'m>) -> Value<'m> {
     ed.byte_offset_any(low, (RT_BASE + SKEW) as i64)
 }
 
-fn shadow_stack<'m>(ed: &Editor<'m>, view: &ModuleView<'m>, stubs: &HashSet<Value<'m>>, stats: &mut Stats) {
+fn shadow_stack<'m>(ed: &Editor<'m>, view: &ModuleView<'m>, stubs: &HashSet<Value<'m>>, report: (Type<'m>, Value<'m>), stats: &mut Stats) {
+    let (violation_t, violation) = report;
     let ptr = ed.ptr(0);
     let i64t = ed.int(64);
     let i32t = ed.int(32);
     let ra_t = ed.function_type(ptr, &[]);
     let ra_fn = ed.function("llvm.addressofreturnaddress.p0", ra_t);
-    let violation_t = ed.function_type(ed.void(), &[ptr, ptr, i32t]);
-    let violation = ed.function(VIOLATION, violation_t);
-    ed.add_function_attributes(violation, &["noreturn", "cold", "nounwind"]);
     let kind = ed.const_c_string("__confpass.msg.cfi_return", "cfi-return (the return address in the frame differs from the shadow stack's copy)");
     for f in view.functions().filter(|f| !f.is_declaration() && !guards::is_confpass_function(&f.name()) && !stubs.contains(f)).collect::<Vec<_>>() {
         if f.has_function_attribute("naked") || !needs_shadow(ed, f) {

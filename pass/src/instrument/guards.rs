@@ -134,6 +134,16 @@ pub fn is_library_function(name: &str, policy: &Policy) -> bool {
     set.is_empty() || name.starts_with("conf_") || set.contains(name) || policy.get(name).is_some()
 }
 
+/// The runtime's report, `__confpass_violation(kind, file, line)`, declared `noreturn` and
+/// `cold` so that LLVM lays the failure paths out of line; with its type.
+pub fn violation_fn<'m>(ed: &Editor<'m>) -> (crate::llvm::Type<'m>, Value<'m>) {
+    let ptr = ed.ptr(0);
+    let t = ed.function_type(ed.void(), &[ptr, ptr, ed.int(32)]);
+    let f = ed.function(VIOLATION, t);
+    ed.add_function_attributes(f, &["noreturn", "cold", "nounwind"]);
+    (t, f)
+}
+
 /// Whether a function is confpass's own (the runtime's entry points, generated constructors).
 pub fn is_confpass_function(name: &str) -> bool {
     name.starts_with("__confpass")
@@ -245,8 +255,9 @@ pub fn proven_safe<'m>(ed: &Editor<'m>, f: Value<'m>, ptr: Value<'m>, size: Size
     valist::is_va_access(ed, ptr).then_some("va-list")
 }
 
-/// The side of an access through `ptr`.
-fn side<'m>(ptr: Value<'m>, taint: &Findings<'m>) -> Side {
+/// The side of an access through `ptr` (the verifier asks the same: its point is the proof,
+/// not a second opinion on taint).
+pub fn side<'m>(ptr: Value<'m>, taint: &Findings<'m>) -> Side {
     if ptr.ty().pointer_address_space() == Some(crate::analysis::PRIVATE_AS) {
         return Side::Private;
     }
@@ -487,7 +498,6 @@ pub fn insert<'m>(ed: &Editor<'m>, view: &ModuleView<'m>, taint: &Findings<'m>, 
     let ptr0 = ed.ptr(0);
     let i32t = ed.int(32);
     let i64t = ed.int(64);
-    let violation_t = ed.function_type(ed.void(), &[ptr0, ptr0, i32t]);
     let range_t = ed.function_type(ed.void(), &[i64t, i64t, i32t, ptr0, ptr0, i32t]);
     let mut violation = None;
     let mut range = None;
@@ -637,11 +647,7 @@ pub fn insert<'m>(ed: &Editor<'m>, view: &ModuleView<'m>, taint: &Findings<'m>, 
                             ed.icmp(LLVMIntPredicate::LLVMIntEQ, hi, ed.const_int(i64t, BASE >> (K + 1)))
                         }
                     };
-                    let v = *violation.get_or_insert_with(|| {
-                        let v = ed.function(VIOLATION, violation_t);
-                        ed.add_function_attributes(v, &["noreturn", "cold", "nounwind"]);
-                        v
-                    });
+                    let (violation_t, v) = *violation.get_or_insert_with(|| violation_fn(ed));
                     ed.split_check(fail, before);
                     let access = if members.iter().all(|(s, _)| s.access == first.access) { first.access } else { Access::Any };
                     let ops = rep.operands(ed, f, first.inst, report_kind(sd, access));

@@ -43,48 +43,41 @@ fn param_behind<'m>(p: Value<'m>) -> Option<Value<'m>> {
 
 /// Check step: marks every parameter used as a `va_list` (read with `va_arg`, copied, or
 /// handed on to a `v*printf`-like function or to another marked parameter). Returns how many
-/// were marked.
+/// were marked. One walk over the module collects the parameters used directly and the
+/// hand-offs between parameters; the marks then spread along the hand-offs.
 pub fn mark_params<'m>(ed: &Editor<'m>, view: &ModuleView<'m>) -> u64 {
     let mut marked: HashSet<(Value<'m>, usize)> = HashSet::new();
-    // Until nothing changes: a parameter handed on to a marked one is marked in turn.
-    loop {
-        let before = marked.len();
-        for f in view.functions().filter(|f| !f.is_declaration()) {
-            let params = f.params();
-            for inst in f.instructions() {
-                let mut ptrs = Vec::new();
-                if inst.gep_source_struct().as_deref() == Some(VA_LIST_TAG) {
-                    ptrs.extend(inst.operands().next());
-                } else if let Some(callee) = inst.called_value().filter(|c| c.is_function()) {
-                    let name = callee.name();
-                    let args = inst.call_args();
-                    if name.starts_with("llvm.va_copy") {
-                        ptrs.extend(args.get(1).copied());
-                    }
-                    for (consumer, i) in VA_LIST_CONSUMERS {
-                        if name == *consumer {
-                            ptrs.extend(args.get(*i).copied());
-                        }
-                    }
-                    for (i, a) in args.iter().enumerate() {
-                        if marked.contains(&(callee, i)) {
-                            ptrs.push(*a);
-                        }
-                    }
-                }
-                for param in ptrs.into_iter().filter_map(param_behind) {
-                    if let Some(i) = params.iter().position(|p| *p == param) {
-                        if marked.insert((f, i)) {
-                            ed.mark_param(f, i, VA_LIST_PARAM);
-                        }
-                    }
+    let mut work: Vec<(Value<'m>, usize)> = Vec::new();
+    // (callee, its parameter) → (caller, the caller's parameter it is given)
+    let mut handed_on: Vec<((Value<'m>, usize), (Value<'m>, usize))> = Vec::new();
+    for f in view.functions().filter(|f| !f.is_declaration()) {
+        let params = f.params();
+        let param_of = |v: Value<'m>| param_behind(v).and_then(|p| params.iter().position(|q| *q == p));
+        for inst in f.instructions() {
+            if inst.gep_source_struct().as_deref() == Some(VA_LIST_TAG) {
+                work.extend(inst.operands().next().and_then(param_of).map(|i| (f, i)));
+                continue;
+            }
+            let Some(callee) = inst.called_value().filter(|c| c.is_function()) else { continue };
+            let name = callee.name();
+            for (i, a) in inst.call_args().into_iter().enumerate() {
+                let Some(j) = param_of(a) else { continue };
+                let consumed = (name.starts_with("llvm.va_copy") && i == 1) || VA_LIST_CONSUMERS.contains(&(name.as_str(), i));
+                if consumed {
+                    work.push((f, j));
+                } else if !callee.is_declaration() {
+                    handed_on.push(((callee, i), (f, j)));
                 }
             }
         }
-        if marked.len() == before {
-            return marked.len() as u64;
+    }
+    while let Some(p) = work.pop() {
+        if marked.insert(p) {
+            ed.mark_param(p.0, p.1, VA_LIST_PARAM);
+            work.extend(handed_on.iter().filter(|(to, _)| *to == p).map(|(_, from)| *from));
         }
     }
+    marked.len() as u64
 }
 
 /// Whether `v` (at any constant offset) is a `va_list` object.

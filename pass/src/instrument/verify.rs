@@ -23,18 +23,6 @@ use crate::llvm::{Block, ModuleView, Opcode, Value};
 use crate::options::Options;
 use crate::stats::Stats;
 
-/// The side a pointer's own type and locals say it is on (the same rule as the guards; the
-/// point of the verifier is the proof, not a second opinion on taint).
-fn side_of<'m>(p: Value<'m>, taint: &Findings<'m>) -> Side {
-    if p.ty().pointer_address_space() == Some(crate::analysis::PRIVATE_AS) {
-        return Side::Private;
-    }
-    match taint.local_of(p) {
-        Some(l) if taint.private_locals.contains(&l) => Side::Private,
-        _ => Side::Public,
-    }
-}
-
 /// Whether block `b` calls the violation report (a guard's failure block).
 fn reports(b: Block<'_>) -> bool {
     b.instructions().any(|i| i.called_value().is_some_and(|c| c.name() == VIOLATION))
@@ -228,17 +216,17 @@ pub fn check<'m>(ed: &Editor<'m>, view: &ModuleView<'m>, taint: &Findings<'m>, p
                         let (checked_root, lo, hi) =
                             if lo.unsigned_abs().max(hi.unsigned_abs()) + n <= WINDOW { (checked_root, lo, hi) } else { (s.ptr, 0, 0) };
                         if let Some((orig, off)) = masked(ed, root, off) {
-                            off.unsigned_abs() + n <= WINDOW && side_of(orig, taint) == Side::Private
+                            off.unsigned_abs() + n <= WINDOW && guards::side(orig, taint) == Side::Private
                         } else {
                             let reach = lo.unsigned_abs().max(hi.unsigned_abs()) + n;
-                            let side = side_of(checked_root, taint);
+                            let side = guards::side(checked_root, taint);
                             let at = s.inst.parent_block().expect("an instruction");
                             reach <= WINDOW
                                 && (checked_at(&cfg, checked_root, side, at) || phi_covered(ed, &cfg, checked_root, side, reach))
                         }
                     }
-                    Size::Fixed(n) => range_checked(s.inst, s.ptr, ed.const_int(ed.int(64), n), side_of(s.ptr, taint)),
-                    Size::Dynamic(len) => range_checked(s.inst, s.ptr, len, side_of(s.ptr, taint)),
+                    Size::Fixed(n) => range_checked(s.inst, s.ptr, ed.const_int(ed.int(64), n), guards::side(s.ptr, taint)),
+                    Size::Dynamic(len) => range_checked(s.inst, s.ptr, len, guards::side(s.ptr, taint)),
                 };
                 if ok {
                     proven += 1;

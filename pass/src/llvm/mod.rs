@@ -311,21 +311,33 @@ impl<'m> Value<'m> {
         }
     }
 
-    /// Whether this is a function's parameter marked `sret` (the memory a struct is returned in).
-    pub fn is_sret_param(self) -> bool {
-        // SAFETY: valid value; the parent is asked of arguments only; the attribute index is
-        // the parameter's (1-based) position in its own function.
+    /// For a parameter: its function and its attribute index (its 1-based position).
+    fn param_slot(self) -> Option<(LLVMValueRef, u32)> {
+        // SAFETY: valid value; the parent is asked of arguments only.
         unsafe {
             if llc::LLVMIsAArgument(self.raw).is_null() {
-                return false;
+                return None;
             }
             let f = llc::LLVMGetParamParent(self.raw);
-            let Some(index) = Value::wrap(f).and_then(|f| f.params().iter().position(|p| *p == self)) else {
-                return false;
-            };
-            let kind = llc::LLVMGetEnumAttributeKindForName(c"sret".as_ptr(), 4);
-            !llc::LLVMGetEnumAttributeAtIndex(f, index as u32 + 1, kind).is_null()
+            let index = Value::wrap(f).and_then(|f| f.params().iter().position(|p| *p == self))?;
+            Some((f, index as u32 + 1))
         }
+    }
+
+    /// For a parameter: its enum attribute `name` (`sret`, `byval`, …), if it has it.
+    fn param_enum_attribute(self, name: &str) -> Option<llvm_sys::prelude::LLVMAttributeRef> {
+        let (f, index) = self.param_slot()?;
+        // SAFETY: a function and one of its attribute indices; kinds are looked up by name.
+        unsafe {
+            let kind = llc::LLVMGetEnumAttributeKindForName(name.as_ptr() as *const c_char, name.len());
+            let a = llc::LLVMGetEnumAttributeAtIndex(f, index, kind);
+            (!a.is_null()).then_some(a)
+        }
+    }
+
+    /// Whether this is a function's parameter marked `sret` (the memory a struct is returned in).
+    pub fn is_sret_param(self) -> bool {
+        self.param_enum_attribute("sret").is_some()
     }
 
     /// For an alloca: the allocated type and the element count when it is a constant.
@@ -435,17 +447,9 @@ impl<'m> Value<'m> {
 
     /// For a function parameter: whether it carries the string attribute `key`.
     pub fn param_has_attribute(self, key: &str) -> bool {
-        // SAFETY: valid value; the parent is asked of arguments only.
-        unsafe {
-            if llc::LLVMIsAArgument(self.raw).is_null() {
-                return false;
-            }
-            let f = llc::LLVMGetParamParent(self.raw);
-            let Some(index) = Value::wrap(f).and_then(|f| f.params().iter().position(|p| *p == self)) else {
-                return false;
-            };
-            !llc::LLVMGetStringAttributeAtIndex(f, index as u32 + 1, key.as_ptr() as *const c_char, key.len() as u32).is_null()
-        }
+        let Some((f, index)) = self.param_slot() else { return false };
+        // SAFETY: a function and one of its attribute indices.
+        !unsafe { llc::LLVMGetStringAttributeAtIndex(f, index, key.as_ptr() as *const c_char, key.len() as u32) }.is_null()
     }
 
     /// For a function: false when it is declared `memory(none)` (touches no memory).
@@ -460,17 +464,9 @@ impl<'m> Value<'m> {
 
     /// For a `byval` parameter: the type of the copy the callee gets (in its caller's frame).
     pub fn byval_type(self) -> Option<Type<'m>> {
-        // SAFETY: valid value; the parent is asked of arguments only; `byval` is a type attribute.
-        unsafe {
-            if llc::LLVMIsAArgument(self.raw).is_null() {
-                return None;
-            }
-            let f = llc::LLVMGetParamParent(self.raw);
-            let index = Value::wrap(f).and_then(|f| f.params().iter().position(|p| *p == self))?;
-            let kind = llc::LLVMGetEnumAttributeKindForName(c"byval".as_ptr(), 5);
-            let a = llc::LLVMGetEnumAttributeAtIndex(f, index as u32 + 1, kind);
-            (!a.is_null()).then(|| Type { raw: llc::LLVMGetTypeAttributeValue(a), _module: PhantomData })
-        }
+        let a = self.param_enum_attribute("byval")?;
+        // SAFETY: `byval` is a type attribute.
+        Some(Type { raw: unsafe { llc::LLVMGetTypeAttributeValue(a) }, _module: PhantomData })
     }
 
     /// For a GEP: the size in bytes of its source element type.
