@@ -201,6 +201,32 @@ extern "C" LLVMValueRef confpass_shim_root_offset(LLVMModuleRef mod, LLVMValueRe
   return wrap(Base);
 }
 
+/// Whether `ptr` is one GEP `base + var * scale + offset` with a single variable index (its
+/// byte offset linear in `var`, on the full 64-bit index width): the shape of an array access
+/// in a loop, `a[i]`, `s[i].field`. Outputs base, var, scale and offset.
+extern "C" bool confpass_shim_linear(LLVMModuleRef mod, LLVMValueRef ptr, LLVMValueRef *base, LLVMValueRef *var,
+                                     int64_t *scale, int64_t *offset) {
+  const DataLayout &DL = unwrap(mod)->getDataLayout();
+  auto *GEP = dyn_cast<GEPOperator>(unwrap(ptr));
+  if (!GEP || GEP->getType()->isVectorTy())
+    return false;
+  unsigned BW = DL.getIndexTypeSizeInBits(GEP->getType());
+  if (BW != 64)
+    return false;
+  SmallMapVector<Value *, APInt, 4> Var;
+  APInt Const(BW, 0);
+  if (!GEP->collectOffset(DL, BW, Var, Const) || Var.size() != 1)
+    return false;
+  auto &[V, Scale] = *Var.begin();
+  if (!V->getType()->isIntegerTy(64))
+    return false; // a narrower index is extended: it could wrap and jump
+  *base = wrap(GEP->getPointerOperand());
+  *var = wrap(V);
+  *scale = Scale.getSExtValue();
+  *offset = Const.getSExtValue();
+  return true;
+}
+
 /// The pointer `ptr` is computed from by GEPs whose variable indices have a known range
 /// (LLVM's constant ranges and known bits: `i & 0x7f`, a zero-extended byte, …), and the range
 /// [lo, hi] of the byte offset. Stops at the first GEP whose offset is unbounded.

@@ -24,6 +24,35 @@ pub fn init() {
         sa.sa_sigaction = on_sigill as *const () as usize;
         sa.sa_flags = libc::SA_SIGINFO | libc::SA_ONSTACK;
         libc::sigaction(libc::SIGILL, &sa, core::ptr::null_mut());
+        sa.sa_sigaction = on_sigsegv as *const () as usize;
+        libc::sigaction(libc::SIGSEGV, &sa, core::ptr::null_mut());
+    }
+}
+
+/// Whether `addr` lies in one of the guard zones of the block (below it, between and around
+/// its regions, above it).
+fn in_guard_zone(addr: usize) -> bool {
+    [BASE, BASE + REGION, BASE + 2 * REGION].iter().any(|&edge| addr >= edge - GUARD && addr < edge + GUARD)
+}
+
+/// A fault in a guard zone: an access that a guard let through because it was within its
+/// window of a checked pointer (or a loop walk whose start was checked) went on towards the
+/// other side. Report it as a violation; any other fault keeps its default meaning.
+extern "C" fn on_sigsegv(_sig: libc::c_int, info: *mut libc::siginfo_t, ctx: *mut libc::c_void) {
+    // SAFETY: the kernel passes the fault's siginfo and the interrupted context.
+    unsafe {
+        let addr = (*info).si_addr() as usize;
+        if in_guard_zone(addr) {
+            let uc = ctx as *const libc::ucontext_t;
+            let pc = (*uc).uc_mcontext.gregs[libc::REG_RIP as usize] as usize;
+            report::write_all(b"confpass: violation: access to a guard zone of the protected block (a pointer walked towards the other side) at pc ");
+            report::write_hex(pc);
+            report::write_all(b"\n");
+            libc::_exit(report::VIOLATION_EXIT);
+        }
+        let mut dfl: libc::sigaction = core::mem::zeroed();
+        dfl.sa_sigaction = libc::SIG_DFL;
+        libc::sigaction(libc::SIGSEGV, &dfl, core::ptr::null_mut());
     }
 }
 

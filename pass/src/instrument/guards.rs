@@ -29,7 +29,7 @@ use std::collections::HashMap;
 
 use llvm_sys::LLVMIntPredicate;
 
-use super::valist;
+use super::{valist, walk};
 use crate::analysis::cfg;
 use crate::analysis::policy::Policy;
 use crate::analysis::taint::Findings;
@@ -369,9 +369,19 @@ pub fn phi_leaves<'m>(ed: &Editor<'m>, f: Value<'m>, v: Value<'m>, budget: u64) 
     Some(leaves)
 }
 
+/// An access in a group: its site, its offset from the group's root (masks rewrite the
+/// address as the masked root plus it), and the instruction the guard must dominate (the
+/// access; for the start of a loop walk, the terminator of the block the loop is entered from).
+#[derive(Debug, Clone, Copy)]
+struct Member<'m> {
+    site: Site<'m>,
+    off: i64,
+    at: Value<'m>,
+}
+
 /// Accesses grouped by (root, side), with whether the guard must sit at the root's definition
 /// (a value a phi chooses: it must be compared on every path into the phi).
-type Groups<'m> = Vec<((Value<'m>, Side), Vec<(Site<'m>, i64)>, bool)>;
+type Groups<'m> = Vec<((Value<'m>, Side), Vec<Member<'m>>, bool)>;
 
 /// Compares the values a phi (or select) chooses between at their definitions instead of the
 /// phi at each arrival: a loop header's phi of pointers reloaded outside the loop costs no
@@ -379,7 +389,7 @@ type Groups<'m> = Vec<((Value<'m>, Side), Vec<(Site<'m>, i64)>, bool)>;
 fn redirect_phis<'m>(ed: &Editor<'m>, f: Value<'m>, groups: Groups<'m>, opts: &Options, stats: &mut Stats) -> Groups<'m> {
     let mut out: Groups<'m> = Vec::new();
     let mut index: HashMap<(Value<'m>, Side), usize> = HashMap::new();
-    let mut push = |out: &mut Groups<'m>, key: (Value<'m>, Side), members: Vec<(Site<'m>, i64)>, at_def: bool| {
+    let mut push = |out: &mut Groups<'m>, key: (Value<'m>, Side), members: Vec<Member<'m>>, at_def: bool| {
         let i = *index.entry(key).or_insert_with(|| {
             out.push((key, Vec::new(), false));
             out.len() - 1
@@ -389,7 +399,7 @@ fn redirect_phis<'m>(ed: &Editor<'m>, f: Value<'m>, groups: Groups<'m>, opts: &O
     };
     for ((root, sd), members, at_def) in groups {
         let compares = sd == Side::Public || opts.guard == Guard::Trap;
-        let widest = members.iter().map(|(s, _)| reach(ed, s.ptr, fixed_size(s.size)).1).max().unwrap_or(0);
+        let widest = members.iter().map(|m| reach(ed, m.site.ptr, fixed_size(m.site.size)).1).max().unwrap_or(0);
         let targets = if compares && widest <= WINDOW { phi_leaves(ed, f, root, WINDOW - widest) } else { None };
         match targets {
             Some(targets) => {
@@ -429,6 +439,20 @@ impl<'m> Cfg<'m> {
         Cfg { blocks, index, idom, loops }
     }
 
+    /// Whether block `b` is in the natural loop headed by `header`.
+    pub fn in_loop(&self, header: Block<'m>, b: Block<'m>) -> bool {
+        match (self.index.get(&header), self.index.get(&b)) {
+            (Some(h), Some(&b)) => self.loops.iter().any(|(x, body)| x == h && body[b]),
+            _ => false,
+        }
+    }
+
+    /// The blocks of the loop headed by `header` that branch back to it (none if it heads no
+    /// loop).
+    pub fn latches(&self, header: Block<'m>) -> Vec<Block<'m>> {
+        self.blocks.iter().filter(|b| self.in_loop(header, **b) && b.successors().contains(&header)).copied().collect()
+    }
+
     /// Whether block `a` dominates block `b` (false for blocks not in this CFG).
     pub fn dominates(&self, a: Block<'m>, b: Block<'m>) -> bool {
         match (self.index.get(&a), self.index.get(&b)) {
@@ -462,15 +486,15 @@ fn first_insertion<'m>(b: Block<'m>) -> Value<'m> {
 /// A compare goes where every access of the root is dominated by it and no earlier (a
 /// speculated compare costs on paths that do not need it), then out of every loop the root
 /// is invariant in.
-fn placement<'m>(ed: &Editor<'m>, f: Value<'m>, cfg: &Cfg<'m>, root: Value<'m>, members: &[(Site<'m>, i64)], sink: bool) -> Place<'m> {
+fn placement<'m>(ed: &Editor<'m>, f: Value<'m>, cfg: &Cfg<'m>, root: Value<'m>, members: &[Member<'m>], sink: bool) -> Place<'m> {
     let Some(after) = after_definition(ed, f, root) else { return Place::PerAccess };
     if !sink {
         return Place::AfterDefinition(after);
     }
     let def = if root.is_argument() { 0 } else { cfg.index[&root.parent_block().expect("an instruction")] };
     let mut at = None;
-    for (s, _) in members {
-        let Some(&b) = s.inst.parent_block().and_then(|b| cfg.index.get(&b)) else { return Place::AfterDefinition(after) };
+    for m in members {
+        let Some(&b) = m.at.parent_block().and_then(|b| cfg.index.get(&b)) else { return Place::AfterDefinition(after) };
         at = Some(match at {
             None => b,
             Some(a) => cfg::common_dominator(&cfg.idom, a, b),
@@ -489,6 +513,55 @@ fn placement<'m>(ed: &Editor<'m>, f: Value<'m>, cfg: &Cfg<'m>, root: Value<'m>, 
     } else {
         Place::BlockStart(cfg.blocks[at])
     }
+}
+
+/// Replaces each access that walks with a loop (see `walk`) by checks of the pointers its
+/// walk starts from, anchored at the end of the blocks the loop is entered from: one compare
+/// per loop entry instead of one per iteration. Only for compares (a mask must rewrite every
+/// address it covers). Every other access keeps its own anchor.
+fn loop_walks<'m>(ed: &Editor<'m>, cfg: &Cfg<'m>, wanted: Vec<(Site<'m>, Side)>, opts: &Options, stats: &mut Stats) -> Vec<(Site<'m>, Side, Value<'m>)> {
+    let mut walks: HashMap<Value<'m>, Option<walk::Walk<'m>>> = HashMap::new();
+    let mut built: HashMap<(Value<'m>, Block<'m>), Value<'m>> = HashMap::new();
+    let mut out = Vec::new();
+    for (s, sd) in wanted {
+        let compares = sd == Side::Public || opts.guard == Guard::Trap;
+        let (root, r) = match s.size {
+            Size::Fixed(n) if compares => reach(ed, s.ptr, n),
+            _ => (s.ptr, u64::MAX),
+        };
+        let w = if r <= WINDOW { walks.entry(root).or_insert_with(|| walk::walk(ed, cfg, root)).as_ref() } else { None };
+        let covered = w.filter(|w| s.inst.parent_block().is_some_and(|b| w.covers(cfg, b, r)));
+        // Each start: the pointer compared and how far the access may reach from it.
+        let starts = covered.and_then(|w| {
+            w.starts
+                .iter()
+                .map(|(start, from)| {
+                    let (ptr, reach) = match (walk::constant_start(start), start) {
+                        (Some(e), walk::Start::Index { base, .. }) => (*base, r + e.unsigned_abs()),
+                        _ => (*built.entry((root, *from)).or_insert_with(|| walk::materialize(ed, start, *from)), r),
+                    };
+                    (reach <= WINDOW).then(|| (ptr, reach, from.terminator().expect("a block ends in a terminator")))
+                })
+                .collect::<Option<Vec<_>>>()
+        });
+        // A start near an address fixed at link time needs no compare (as in `proven_safe`).
+        let starts = starts.map(|v| {
+            v.into_iter().filter(|(p, n, _)| {
+                let (root, d) = reach(ed, *p, *n);
+                root.is_instruction() || root.is_argument() || d > WINDOW
+            }).collect::<Vec<_>>()
+        });
+        match starts {
+            Some(starts) => {
+                stats.inc("guards-loop-walks");
+                for (ptr, reach, at) in starts {
+                    out.push((Site { ptr, size: Size::Fixed(reach), ..s }, sd, at));
+                }
+            }
+            None => out.push((s, sd, s.inst)),
+        }
+    }
+    out
 }
 
 /// Guards every access of the module; returns what could not be guarded.
@@ -555,11 +628,14 @@ pub fn insert<'m>(ed: &Editor<'m>, view: &ModuleView<'m>, taint: &Findings<'m>, 
             }
             stats.inc("guards-indirect-buffers");
         }
+        // Decide on the CFG as it is before any guard splits a block.
+        let cfg = Cfg::new(f);
+        let wanted = loop_walks(ed, &cfg, wanted, opts, stats);
         // Group fixed-size accesses by (root, side). A mask rewrites the address as the masked
         // root plus a constant; a compare covers any offset range within the window.
         let mut groups: Groups<'m> = Vec::new();
         let mut index: HashMap<(Value<'m>, Side), usize> = HashMap::new();
-        for (s, sd) in wanted {
+        for (s, sd, at) in wanted {
             match s.size {
                 Size::Fixed(n) if n <= WINDOW => {
                     let (root, off) = if sd == Side::Private && opts.guard == Guard::Mask {
@@ -574,7 +650,7 @@ pub fn insert<'m>(ed: &Editor<'m>, view: &ModuleView<'m>, taint: &Findings<'m>, 
                         groups.push((key, Vec::new(), false));
                         groups.len() - 1
                     });
-                    groups[i].1.push((s, off));
+                    groups[i].1.push(Member { site: s, off, at });
                 }
                 size => {
                     // A run-time range check before the access.
@@ -593,8 +669,6 @@ pub fn insert<'m>(ed: &Editor<'m>, view: &ModuleView<'m>, taint: &Findings<'m>, 
             }
         }
         let groups = redirect_phis(ed, f, groups, opts, stats);
-        // Decide every place on the CFG as it is before any guard splits a block.
-        let cfg = Cfg::new(f);
         let placed: Vec<_> = groups
             .into_iter()
             .map(|((root, sd), members, at_def)| {
@@ -613,23 +687,23 @@ pub fn insert<'m>(ed: &Editor<'m>, view: &ModuleView<'m>, taint: &Findings<'m>, 
                 Place::Hoisted(_) => stats.inc("guards-hoisted-out-of-loops"),
                 Place::PerAccess => stats.add("guards-per-access", members.len() as u64),
             }
-            let per_access: Vec<Vec<(Site<'m>, i64)>> =
+            let per_access: Vec<Vec<Member<'m>>> =
                 if place == Place::PerAccess { members.into_iter().map(|m| vec![m]).collect() } else { vec![members] };
             for members in per_access {
-                let first = members[0].0;
+                let first = members[0].site;
                 let before = match place {
                     Place::AfterDefinition(i) => i,
                     Place::BlockStart(b) | Place::Hoisted(b) => first_insertion(b),
-                    Place::PerAccess => first.inst,
+                    Place::PerAccess => members[0].at,
                 };
                 if sd == Side::Private && opts.guard == Guard::Mask {
                     ed.position_before(before);
                     let masked = ed.ptrmask(root, PRIVATE_MASK);
                     let guarded = ed.byte_offset_any(masked, BASE as i64);
-                    for (s, off) in &members {
-                        ed.position_before(s.inst);
-                        let p = ed.byte_offset_any(guarded, *off);
-                        ed.set_operand(s.inst, s.operand, p);
+                    for m in &members {
+                        ed.position_before(m.site.inst);
+                        let p = ed.byte_offset_any(guarded, m.off);
+                        ed.set_operand(m.site.inst, m.site.operand, p);
                     }
                     stats.inc("guards-private-mask");
                 } else {
@@ -649,7 +723,7 @@ pub fn insert<'m>(ed: &Editor<'m>, view: &ModuleView<'m>, taint: &Findings<'m>, 
                     };
                     let (violation_t, v) = *violation.get_or_insert_with(|| violation_fn(ed));
                     ed.split_check(fail, before);
-                    let access = if members.iter().all(|(s, _)| s.access == first.access) { first.access } else { Access::Any };
+                    let access = if members.iter().all(|m| m.site.access == first.access) { first.access } else { Access::Any };
                     let ops = rep.operands(ed, f, first.inst, report_kind(sd, access));
                     ed.call(violation_t, v, &ops);
                     stats.inc(if sd == Side::Private { "guards-private-check" } else { "guards-public-check" });

@@ -12,6 +12,7 @@ pub mod guards;
 mod stack;
 pub mod valist;
 mod verify;
+mod walk;
 
 use crate::analysis::policy::Policy;
 use crate::analysis::{annotations, taint};

@@ -14,6 +14,7 @@ use std::collections::HashSet;
 
 use llvm_sys::LLVMIntPredicate;
 
+use super::walk::{self, Start};
 use super::guards::{self, Access, Cfg, Side, Size, BASE, CHECK_RANGE, K, PRIVATE_MASK, VIOLATION, WINDOW};
 use crate::analysis::policy::Policy;
 use crate::analysis::taint::Findings;
@@ -143,6 +144,29 @@ fn phi_covered<'m>(ed: &Editor<'m>, cfg: &Cfg<'m>, v: Value<'m>, side: Side, rea
     walk(ed, cfg, v, side, reach, &mut Vec::new())
 }
 
+/// Whether the pointer a loop walk starts from is covered where the loop is entered from
+/// `from`, for accesses reaching `reach` bytes from it.
+fn start_covered<'m>(ed: &Editor<'m>, cfg: &Cfg<'m>, ptr: Value<'m>, side: Side, from: Block<'m>, reach: u64) -> bool {
+    let (root, d) = guards::reach(ed, ptr, reach);
+    if d <= WINDOW {
+        (!root.is_instruction() && !root.is_argument()) || checked_at(cfg, root, side, from) || phi_covered(ed, cfg, root, side, d)
+    } else {
+        reach <= WINDOW && (checked_at(cfg, ptr, side, from) || phi_covered(ed, cfg, ptr, side, reach))
+    }
+}
+
+/// An access in block `at` through a pointer that walks with a loop (see `walk`), reaching
+/// `reach` bytes from it: every start of the walk is covered where the loop is entered.
+fn walk_covered<'m>(ed: &Editor<'m>, cfg: &Cfg<'m>, root: Value<'m>, side: Side, at: Block<'m>, reach: u64) -> bool {
+    let Some(w) = walk::walk(ed, cfg, root) else { return false };
+    w.covers(cfg, at, reach)
+        && w.starts.iter().all(|(start, from)| match (walk::constant_start(start), start) {
+            (Some(e), Start::Index { base, .. }) => start_covered(ed, cfg, *base, side, *from, reach + e.unsigned_abs()),
+            (_, Start::Pointer(x)) => start_covered(ed, cfg, *x, side, *from, reach),
+            _ => walk::find_starts(ed, start).into_iter().any(|q| start_covered(ed, cfg, q, side, *from, reach)),
+        })
+}
+
 /// Proves every access; returns one internal error per access without a proof.
 pub fn check<'m>(ed: &Editor<'m>, view: &ModuleView<'m>, taint: &Findings<'m>, policy: &Policy, opts: &Options, stats: &mut Stats) -> Vec<Diagnostic<Value<'m>>> {
     let mut diags = Vec::new();
@@ -222,7 +246,9 @@ pub fn check<'m>(ed: &Editor<'m>, view: &ModuleView<'m>, taint: &Findings<'m>, p
                             let side = guards::side(checked_root, taint);
                             let at = s.inst.parent_block().expect("an instruction");
                             reach <= WINDOW
-                                && (checked_at(&cfg, checked_root, side, at) || phi_covered(ed, &cfg, checked_root, side, reach))
+                                && (checked_at(&cfg, checked_root, side, at)
+                                    || phi_covered(ed, &cfg, checked_root, side, reach)
+                                    || walk_covered(ed, &cfg, checked_root, side, at, reach))
                         }
                     }
                     Size::Fixed(n) => range_checked(s.inst, s.ptr, ed.const_int(ed.int(64), n), guards::side(s.ptr, taint)),

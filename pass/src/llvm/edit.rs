@@ -19,6 +19,14 @@ extern "C" {
     fn confpass_shim_base_offset(module: LLVMModuleRef, ptr: LLVMValueRef, offset: *mut i64) -> LLVMValueRef;
     fn confpass_shim_root_offset(module: LLVMModuleRef, ptr: LLVMValueRef, offset: *mut i64) -> LLVMValueRef;
     fn confpass_shim_root_range(module: LLVMModuleRef, ptr: LLVMValueRef, lo: *mut i64, hi: *mut i64) -> LLVMValueRef;
+    fn confpass_shim_linear(
+        module: LLVMModuleRef,
+        ptr: LLVMValueRef,
+        base: *mut LLVMValueRef,
+        var: *mut LLVMValueRef,
+        scale: *mut i64,
+        offset: *mut i64,
+    ) -> bool;
     fn confpass_shim_set_kcfi_type(f: LLVMValueRef, id: u32);
     fn confpass_shim_add_kcfi_bundle(call: LLVMValueRef, id: u32) -> LLVMValueRef;
     fn confpass_shim_cfi_stub(f: LLVMValueRef, id: u32) -> LLVMValueRef;
@@ -222,6 +230,32 @@ impl<'m> Editor<'m> {
         (val(root), lo, hi)
     }
 
+    /// `p` as one GEP `base + var * scale + offset` with a single 64-bit variable index:
+    /// (base, var, scale, offset).
+    pub fn linear(&self, p: Value<'m>) -> Option<(Value<'m>, Value<'m>, i64, i64)> {
+        let (mut base, mut var) = (std::ptr::null_mut(), std::ptr::null_mut());
+        let (mut scale, mut offset) = (0i64, 0i64);
+        // SAFETY: a pointer value of this module; outputs written only on success.
+        let ok = unsafe { confpass_shim_linear(self.module, p.raw, &mut base, &mut var, &mut scale, &mut offset) };
+        ok.then(|| (val(base), val(var), scale, offset))
+    }
+
+    /// A copy of GEP `gep` with operand `index` replaced by `new` and without its no-wrap
+    /// flags (the copy may compute an address the program never uses: it must not be
+    /// poison), inserted at the builder's position.
+    pub fn clone_gep_with_operand(&self, gep: Value<'m>, index: usize, new: Value<'m>) -> Value<'m> {
+        assert_eq!(gep.opcode(), Some(super::Opcode::LLVMGetElementPtr));
+        // SAFETY: a GEP instruction of this module; the clone has no parent until inserted,
+        // and the builder is positioned in a block of this module.
+        unsafe {
+            let c = llc::LLVMInstructionClone(gep.raw);
+            llc::LLVMGEPSetNoWrapFlags(c, 0);
+            llc::LLVMSetOperand(c, index as u32, new.raw);
+            llc::LLVMInsertIntoBuilder(self.builder, c);
+            val(c)
+        }
+    }
+
     /// Splits the block before `before` on `fail` (an `i1`): a new cold block that ends in
     /// `unreachable` (returned) runs when it is true; the builder is placed before that end.
     pub fn split_check(&self, fail: Value<'m>, before: Value<'m>) -> Value<'m> {
@@ -324,6 +358,11 @@ impl<'m> Editor<'m> {
         }
         // SAFETY: the builder is positioned; an integer widened to a wider integer type.
         val(unsafe { llc::LLVMBuildZExt(self.builder, v.raw, t.raw, c"".as_ptr()) })
+    }
+
+    pub fn add(&self, a: Value<'m>, b: Value<'m>) -> Value<'m> {
+        // SAFETY: the builder is positioned; operands of one integer type.
+        val(unsafe { llc::LLVMBuildAdd(self.builder, a.raw, b.raw, c"".as_ptr()) })
     }
 
     pub fn mul(&self, a: Value<'m>, b: Value<'m>) -> Value<'m> {

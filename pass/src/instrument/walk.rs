@@ -1,0 +1,174 @@
+//! Loop walks: one guard per loop entry for an access that steps through memory.
+//!
+//! An access `p_k + o` in a loop, where `p_k` (the pointer at the k-th visit of the loop
+//! header) is `p_{k-1} + step` for a constant step, needs no compare per iteration. The
+//! argument is the guard zones': the start `p_0` is compared where the loop is entered, and
+//! if the access runs on every iteration that goes round again (its block dominates every
+//! latch), consecutive accessed addresses are at most `|step| + 2 * reach` bytes apart, which
+//! is no more than one guard zone (64 KiB). An access that walks towards the block from
+//! outside it therefore faults in a guard zone before it can touch the other side; an access
+//! that walks out of R_priv faults in R_priv's closing guard zone the same way.
+//!
+//! Two shapes of `p_k`: a pointer induction (a header phi whose in-loop values are the phi
+//! plus a constant), and an array index (`base + i * scale + offset`, `base` defined outside
+//! the loop, `i` a 64-bit header phi whose in-loop values are `i + c`, possibly used as
+//! `i + c'`). The index must be 64 bits wide: a narrower index that wraps would jump. The
+//! step is the pointer's, so it holds whatever the program does with its bounds; nothing here
+//! trusts the loop's exit condition.
+//!
+//! `guards` uses `walk` to replace per-iteration compares by compares of the start pointers;
+//! `verify` uses it to recognise the same shape in the final IR and then finds those compares
+//! itself.
+
+use super::guards::{Cfg, WINDOW};
+use crate::llvm::edit::Editor;
+use crate::llvm::{Block, Opcode, Value};
+
+/// Where the walk of a pointer starts when the loop is entered from one block.
+#[derive(Debug, Clone, Copy)]
+pub enum Start<'m> {
+    /// A pointer induction starts at this pointer.
+    Pointer(Value<'m>),
+    /// An index walk starts at `base + (init + add) * scale + offset`: `index` is the GEP
+    /// walked (its operand `var` is the header phi, or the phi plus `add`).
+    Index { index: Value<'m>, var: Value<'m>, base: Value<'m>, init: Value<'m>, add: i64, scale: i64, offset: i64 },
+}
+
+/// A pointer that walks with a loop.
+#[derive(Debug, Clone)]
+pub struct Walk<'m> {
+    header: Block<'m>,
+    /// The largest step per iteration, in bytes.
+    step: u64,
+    /// Each way into the loop: the start and the block it enters from.
+    pub starts: Vec<(Start<'m>, Block<'m>)>,
+}
+
+impl<'m> Walk<'m> {
+    /// Whether an access in `at` reaching `reach` bytes from the walked pointer (its offset
+    /// range plus its size) is covered by checks of the starts: it runs on every iteration
+    /// that goes round again, and its steps cannot jump a guard zone.
+    pub fn covers(&self, cfg: &Cfg<'m>, at: Block<'m>, reach: u64) -> bool {
+        reach <= WINDOW
+            && self.step.saturating_add(reach.saturating_mul(2)) <= 2 * WINDOW
+            && cfg.in_loop(self.header, at)
+            && cfg.latches(self.header).iter().all(|l| cfg.dominates(at, *l))
+    }
+}
+
+/// The header phi's arrivals: every in-loop value must be `step_of`'s shape (the phi plus a
+/// constant number of bytes); the others are the starts. With the header and the largest step.
+fn induction<'m>(cfg: &Cfg<'m>, phi: Value<'m>, step_of: impl Fn(Value<'m>) -> Option<i64>) -> Option<(Block<'m>, u64, Vec<(Value<'m>, Block<'m>)>)> {
+    if phi.opcode() != Some(Opcode::LLVMPHI) {
+        return None;
+    }
+    let header = phi.parent_block()?;
+    if cfg.latches(header).is_empty() {
+        return None;
+    }
+    let mut step = 0u64;
+    let mut starts = Vec::new();
+    for (x, from) in phi.incoming() {
+        if cfg.in_loop(header, from) {
+            step = step.max(step_of(x)?.unsigned_abs());
+        } else {
+            // The start is compared before `from`'s terminator: not after an invoke.
+            let t = from.terminator()?;
+            if !matches!(t.opcode(), Some(Opcode::LLVMBr | Opcode::LLVMSwitch)) {
+                return None;
+            }
+            starts.push((x, from));
+        }
+    }
+    (!starts.is_empty()).then_some((header, step, starts))
+}
+
+/// `x` as `v + c` for a constant `c` (an `add` with a constant operand), or `v` itself.
+fn plus_constant<'m>(x: Value<'m>) -> (Value<'m>, i64) {
+    if x.opcode() == Some(Opcode::LLVMAdd) {
+        let ops: Vec<Value<'m>> = x.operands().collect();
+        if let Some(c) = ops[1].const_int() {
+            return (ops[0], c);
+        }
+    }
+    (x, 0)
+}
+
+/// The walk of `root` (the pointer an access reaches within its window), if it walks with a
+/// loop.
+pub fn walk<'m>(ed: &Editor<'m>, cfg: &Cfg<'m>, root: Value<'m>) -> Option<Walk<'m>> {
+    if root.opcode() == Some(Opcode::LLVMPHI) {
+        let (header, step, starts) = induction(cfg, root, |x| {
+            let (r, off) = ed.root_and_offset(x);
+            (r == root).then_some(off)
+        })?;
+        return Some(Walk { header, step, starts: starts.into_iter().map(|(x, from)| (Start::Pointer(x), from)).collect() });
+    }
+    let (base, var, scale, offset) = ed.linear(root)?;
+    let (phi, add) = plus_constant(var);
+    let (header, step, starts) = induction(cfg, phi, |x| {
+        let (v, c) = plus_constant(x);
+        (v == phi).then(|| c.checked_mul(scale)).flatten()
+    })?;
+    // The base must be the same on every iteration and available where the loop is entered.
+    if base.is_instruction() && base.parent_block().is_none_or(|b| cfg.in_loop(header, b)) {
+        return None;
+    }
+    let starts = starts
+        .into_iter()
+        .map(|(init, from)| {
+            let start = Start::Index { index: root, var, base, init, add, scale, offset };
+            let available = !base.is_instruction() || base.parent_block().is_some_and(|b| cfg.dominates(b, from));
+            // A constant start is checked as its base plus the offset: it must be near.
+            let near = init.const_int().is_none() || constant_start(&start).is_some();
+            (available && near).then_some((start, from))
+        })
+        .collect::<Option<Vec<_>>>()?;
+    Some(Walk { header, step, starts })
+}
+
+/// The constant byte offset of an index start from its base, when its initial index is a
+/// constant (and the offset is small enough to matter).
+pub fn constant_start(start: &Start<'_>) -> Option<i64> {
+    let Start::Index { init, add, scale, offset, .. } = start else { return None };
+    let e = (i128::from(init.const_int()?) + i128::from(*add)) * i128::from(*scale) + i128::from(*offset);
+    i64::try_from(e).ok().filter(|e| e.unsigned_abs() <= WINDOW)
+}
+
+/// Builds the start pointer of an index walk before `from`'s terminator: a copy of the
+/// walked GEP with the initial index in place of the loop's.
+pub fn materialize<'m>(ed: &Editor<'m>, start: &Start<'m>, from: Block<'m>) -> Value<'m> {
+    match *start {
+        Start::Pointer(x) => x,
+        Start::Index { index, var, init, add, .. } => {
+            ed.position_before(from.terminator().expect("a block ends in a terminator"));
+            let first = if add == 0 { init } else { ed.add(init, ed.const_int(init.ty(), add as u64)) };
+            let mut copy = None;
+            for (i, op) in index.operands().enumerate() {
+                if op == var {
+                    copy = Some(match copy {
+                        None => ed.clone_gep_with_operand(index, i, first),
+                        Some(c) => {
+                            ed.set_operand(c, i, first);
+                            c
+                        }
+                    });
+                }
+            }
+            copy.expect("the walked GEP uses its index")
+        }
+    }
+}
+
+/// The verifier's search for an index walk's start pointer in the final IR: the GEPs on the
+/// same base with the initial index in place of the loop's (as `materialize` builds it; there
+/// may be several, for several loops).
+pub fn find_starts<'m>(ed: &Editor<'m>, start: &Start<'m>) -> Vec<Value<'m>> {
+    let Start::Index { base, init, add, scale, offset, .. } = *start else { return Vec::new() };
+    base.users().filter(|u| u.opcode() == Some(Opcode::LLVMGetElementPtr)).filter(|q| {
+        ed.linear(*q).is_some_and(|(b, v, s, o)| {
+            b == base && s == scale && o == offset && if add == 0 { v == init } else { v != init && plus_constant(v) == (init, add) }
+        })
+    })
+    .collect()
+}
