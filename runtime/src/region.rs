@@ -42,6 +42,64 @@ pub fn init() {
     }
 }
 
+static MASK_READY: AtomicBool = AtomicBool::new(false);
+
+/// Called (as a constructor) by every module whose public accesses the plugin masks: public
+/// memory must lie above PUBLIC_BIT there, and the places the mask sends null and the block to
+/// must stay unmapped. Programs built with the trap flavour only never call it (and run, for
+/// example, under valgrind, which loads programs low).
+#[no_mangle]
+pub extern "C" fn __confpass_require_public_mask() {
+    if MASK_READY.swap(true, Ordering::AcqRel) {
+        return;
+    }
+    check_public_memory();
+    // Where the public mask sends null and the block: keep them unmapped.
+    for (lo, size) in [(PUBLIC_BIT, NULL_IMAGE), (PUBLIC_BIT | RESERVED_LO, RESERVED_SIZE)] {
+        // SAFETY: a fixed mapping that must not replace anything (MAP_FIXED_NOREPLACE).
+        let q = unsafe {
+            libc::mmap(
+                lo as *mut _,
+                size,
+                libc::PROT_NONE,
+                libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_NORESERVE | libc::MAP_FIXED_NOREPLACE,
+                -1,
+                0,
+            )
+        };
+        if q == libc::MAP_FAILED || q as usize != lo {
+            report::die_errno("cannot reserve the images of null and of the block under the public mask (0x400000000000)", "");
+        }
+    }
+}
+
+/// Public memory must lie above PUBLIC_BIT (see runtime/layout): the executable, the C
+/// library, the heap's break and the stack are checked here.
+fn check_public_memory() {
+    let local = 0u8;
+    // SAFETY: sbrk(0) only reads the current break.
+    let brk = unsafe { libc::sbrk(0) } as usize;
+    let places: [(&[u8], usize); 4] = [
+        (b"the executable", check_public_memory as *const () as usize),
+        (b"the C library", libc::write as *const () as usize),
+        (b"the heap", brk),
+        (b"the stack", core::ptr::addr_of!(local) as usize),
+    ];
+    for (name, addr) in places {
+        // A constructor of a library loaded later may run on a native stack (in the block).
+        if (RESERVED_LO..RESERVED_LO + RESERVED_SIZE).contains(&addr) {
+            continue;
+        }
+        if addr < PUBLIC_BIT || addr >= 1 << 47 {
+            report::write_all(b"confpass: public memory must lie above 0x400000000000, but ");
+            report::write_all(name);
+            report::write_all(b" is at ");
+            report::write_hex(addr);
+            report::die2(b" (the mask guards need it: link position-independent, -pie, the default; no 'ulimit -s unlimited', which selects the legacy mmap layout; under valgrind, which loads programs low, build with -mllvm -confpass-guard=trap)", b"");
+        }
+    }
+}
+
 /// Bump-allocates `size` bytes aligned to `align` in the private globals area, usable at once.
 pub fn alloc_globals(size: usize, align: usize) -> usize {
     init();

@@ -11,7 +11,7 @@
 //! `makecontext` stack) masks into the same window. Compiled code writes the copy at function
 //! entry and compares it before returning (pass/src/instrument/cfi.rs).
 
-use crate::layout::{BASE, GUARD, REGION};
+use crate::layout::{BASE, GUARD, NULL_IMAGE, PUBLIC_BIT, REGION, RESERVED_LO, RESERVED_SIZE};
 use crate::{report, sys};
 
 /// Makes the runtime region (between its guard zones) usable: pages are backed only when a
@@ -42,6 +42,22 @@ extern "C" fn on_sigsegv(_sig: libc::c_int, info: *mut libc::siginfo_t, ctx: *mu
     // SAFETY: the kernel passes the fault's siginfo and the interrupted context.
     unsafe {
         let addr = (*info).si_addr() as usize;
+        if addr >= (PUBLIC_BIT | RESERVED_LO) && addr < (PUBLIC_BIT | RESERVED_LO) + RESERVED_SIZE {
+            let uc = ctx as *const libc::ucontext_t;
+            let pc = (*uc).uc_mcontext.gregs[libc::REG_RIP as usize] as usize;
+            report::write_all(b"confpass: violation: public-access inside the protected region (sent away by the public mask) at pc ");
+            report::write_hex(pc);
+            report::write_all(b"\n");
+            libc::_exit(report::VIOLATION_EXIT);
+        }
+        if (PUBLIC_BIT..PUBLIC_BIT + NULL_IMAGE).contains(&addr) {
+            let uc = ctx as *const libc::ucontext_t;
+            let pc = (*uc).uc_mcontext.gregs[libc::REG_RIP as usize] as usize;
+            report::write_all(b"confpass: violation: public-access below public memory (a null pointer, or a pointer that walked off public memory) at pc ");
+            report::write_hex(pc);
+            report::write_all(b"\n");
+            libc::_exit(report::VIOLATION_EXIT);
+        }
         if in_guard_zone(addr) {
             let uc = ctx as *const libc::ucontext_t;
             let pc = (*uc).uc_mcontext.gregs[libc::REG_RIP as usize] as usize;

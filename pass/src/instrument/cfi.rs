@@ -37,7 +37,7 @@ use super::guards::{self, BASE, K, PRIVATE_MASK};
 use crate::analysis::annotations::Signatures;
 use crate::analysis::taint::{address_taken, DECLASSIFY_BYTES, DECLASSIFY_SCALAR};
 use crate::analysis::PRIVATE_AS;
-use crate::llvm::edit::Editor;
+use crate::llvm::edit::{Editor, Linkage};
 use crate::llvm::{BorrowedModule, FlagMerge, ModuleView, Opcode, Type, Value};
 use crate::stats::Stats;
 
@@ -182,6 +182,7 @@ fn known_targets<'m>(callee: Value<'m>, depth: u32) -> Option<Vec<Value<'m>>> {
         }
         Some(Opcode::LLVMLoad) => {
             let mut p = callee.operands().next()?;
+            p = guards::public_masked(p).unwrap_or(p);
             while p.opcode() == Some(Opcode::LLVMGetElementPtr) {
                 p = p.operands().next()?;
             }
@@ -283,61 +284,176 @@ pub fn apply<'m>(module: &BorrowedModule<'_>, ed: &Editor<'m>, view: &ModuleView
 }
 
 /// Computed gotos (`goto *p`, `indirectbr`) may only reach their own destinations. The common
-/// shape, a destination loaded from a constant table by index (an interpreter's dispatch
-/// table), gets a bounds check of the index (the table holds only destinations); a small set of
-/// destinations is compared one by one; anything else is counted as unchecked.
+/// shape is a destination loaded from a constant table of the function's own block addresses
+/// (an interpreter's dispatch table; at -O0 every computed goto of a function meets in one
+/// `indirectbr` through a phi, so each value the phi takes is handled on its own):
+/// - an index whose range LLVM knows (`op & 7`) gets the table padded to that range with a
+///   report block: no check at run time, and the dispatch stays small enough for codegen to
+///   duplicate it into every handler;
+/// - any other index gets a bounds check before the load;
+/// - a block address needs nothing.
+///
+/// Anything else makes the whole `indirectbr` compare its target with its destinations one by
+/// one (up to MAX_COMPARED_TARGETS), or is counted as unchecked.
 fn indirect_branches<'m>(ed: &Editor<'m>, view: &ModuleView<'m>, violation_t: Type<'m>, violation: Value<'m>, stats: &mut Stats) {
     let kind = ed.const_c_string("__confpass.msg.cfi_goto", "cfi-indirect-branch (a computed goto to a place that is not one of its destinations)");
     let i64t = ed.int(64);
     for f in view.functions().filter(|f| !f.is_declaration() && !guards::is_confpass_function(&f.name())).collect::<Vec<_>>() {
         let branches: Vec<Value<'m>> = f.instructions().filter(|i| i.opcode() == Some(Opcode::LLVMIndirectBr)).collect();
+        if branches.is_empty() {
+            continue;
+        }
+        let file = ed.const_c_string(&format!("__confpass.fn.{}.goto", f.name()), &format!("function {}", f.name()));
+        let mut fail_block = None;
+        let mut padded_tables: std::collections::HashMap<(Value<'m>, u64), Value<'m>> = std::collections::HashMap::new();
         for br in branches {
             let addr = br.operands().next().expect("indirectbr address");
             let dests: Vec<Value<'m>> = br.operands().skip(1).collect();
-            // load (gep ptr, @table, i) from a constant table of pointers
-            let table_index = (addr.opcode() == Some(Opcode::LLVMLoad))
-                .then(|| addr.operands().next())
-                .flatten()
-                .filter(|g| g.opcode() == Some(Opcode::LLVMGetElementPtr) && g.operands().count() == 2)
-                .and_then(|g| {
-                    let mut ops = g.operands();
-                    let table = ops.next()?;
-                    let index = ops.next()?;
-                    let entries = table.is_constant_global().then(|| ed.size_of(ed.value_type(table)) / 8)?;
-                    (ed.size_of(addr.ty()) == 8 && g.gep_source_element_size(ed) == Some(8)).then_some((index, entries))
-                });
-            let file = ed.const_c_string(&format!("__confpass.fn.{}.goto", f.name()), &format!("function {}", f.name()));
-            let fail = if let Some((index, entries)) = table_index {
-                let load = addr;
-                ed.position_before(load);
-                let i = ed.sext_or_self(index, i64t);
-                let bad = ed.icmp(LLVMIntPredicate::LLVMIntUGE, i, ed.const_int(i64t, entries));
-                ed.split_check(bad, load);
-                stats.inc("cfi-indirect-branches-table-checked");
-                None
-            } else if dests.len() <= MAX_COMPARED_TARGETS {
-                ed.position_before(br);
-                let ai = ed.ptrtoint(addr);
-                let mut fail = None;
-                for d in &dests {
-                    let ne = ed.icmp(LLVMIntPredicate::LLVMIntNE, ai, ed.ptrtoint(ed.block_address(f, *d)));
-                    fail = Some(match fail {
-                        None => ne,
-                        Some(x) => ed.and(x, ne),
-                    });
+            let sources: Vec<Value<'m>> = if addr.opcode() == Some(Opcode::LLVMPHI) { addr.incoming().into_iter().map(|(v, _)| v).collect() } else { vec![addr] };
+            // Every table entry the target can be loaded from, with where its check would go.
+            let entries: Option<Vec<(Value<'m>, TableEntry<'m>)>> = sources
+                .iter()
+                .filter(|v| !v.is_block_address())
+                .map(|v| {
+                    if v.opcode() != Some(Opcode::LLVMLoad) || ed.size_of(v.ty()) != 8 {
+                        return None;
+                    }
+                    // Through the public mask the guards put on the load (the identity on the
+                    // table's own addresses).
+                    let p = v.operands().next()?;
+                    let p = guards::public_masked(p).unwrap_or(p);
+                    let mut found = Vec::new();
+                    table_entries(ed, f, p, *v, &mut Vec::new(), &mut found)?;
+                    Some(found)
+                })
+                .collect::<Option<Vec<_>>>()
+                .map(|v| v.into_iter().flatten().collect());
+            if let Some(entries) = entries {
+                for (before, t) in entries {
+                    match (t.needed, t.gep) {
+                        (Some(n), _) if n <= t.entries => stats.inc("cfi-indirect-branches-index-in-bounds"),
+                        (Some(n), Some(gep)) if n <= MAX_PADDED_ENTRIES => {
+                            let fail = *fail_block.get_or_insert_with(|| {
+                                let b = ed.append_block(f);
+                                ed.call(violation_t, violation, &[kind, file, ed.const_int(ed.int(32), 0)]);
+                                ed.unreachable();
+                                b
+                            });
+                            if !br.operands().skip(1).any(|d| d == fail) {
+                                ed.add_destination(br, fail);
+                            }
+                            let g = *padded_tables.entry((t.table, n)).or_insert_with(|| {
+                                let mut elements: Vec<Value<'m>> = t.init.operands().collect();
+                                elements.resize(n as usize, ed.block_address(f, fail));
+                                let padded = ed.const_pointer_array(&elements);
+                                let g = ed.add_global(padded.ty(), &format!("{}.confpass_padded", t.table.name()), 0);
+                                ed.set_initializer(g, padded);
+                                ed.set_linkage(g, Linkage::LLVMPrivateLinkage);
+                                ed.set_constant(g, true);
+                                ed.set_alignment(g, 8);
+                                g
+                            });
+                            ed.set_operand(gep, 0, g);
+                            stats.inc("cfi-indirect-branches-table-padded");
+                        }
+                        _ => {
+                            // The byte offset into the table, checked against its size.
+                            ed.position_before(before);
+                            let off = ed.sub(ed.ptrtoint(t.ptr), ed.ptrtoint(t.table));
+                            let bad = ed.icmp(LLVMIntPredicate::LLVMIntUGE, off, ed.const_int(i64t, t.entries * 8));
+                            ed.split_check(bad, before);
+                            ed.call(violation_t, violation, &[kind, file, ed.const_int(ed.int(32), 0)]);
+                            stats.inc("cfi-indirect-branches-table-checked");
+                        }
+                    }
                 }
-                stats.inc("cfi-indirect-branches-compared");
-                fail.map(|c| (c, br))
-            } else {
+                continue;
+            }
+            if dests.len() > MAX_COMPARED_TARGETS {
                 stats.inc("cfi-indirect-branches-unchecked");
                 continue;
-            };
-            if let Some((c, at)) = fail {
-                ed.split_check(c, at);
             }
-            ed.call(violation_t, violation, &[kind, file, ed.const_int(ed.int(32), 0)]);
+            ed.position_before(br);
+            let ai = ed.ptrtoint(addr);
+            let mut fail = None;
+            for d in &dests {
+                let ne = ed.icmp(LLVMIntPredicate::LLVMIntNE, ai, ed.ptrtoint(ed.block_address(f, *d)));
+                fail = Some(match fail {
+                    None => ne,
+                    Some(x) => ed.and(x, ne),
+                });
+            }
+            stats.inc("cfi-indirect-branches-compared");
+            if let Some(c) = fail {
+                ed.split_check(c, br);
+                ed.call(violation_t, violation, &[kind, file, ed.const_int(ed.int(32), 0)]);
+            }
         }
     }
+}
+
+/// The most entries a dispatch table is padded to.
+const MAX_PADDED_ENTRIES: u64 = 4096;
+
+/// The table entries pointer `p` can be, through phis and selects (each with the instruction
+/// its check would go before: the end of the block a phi's value arrives from); `None` if
+/// some value is not a table entry.
+fn table_entries<'m>(ed: &Editor<'m>, f: Value<'m>, p: Value<'m>, before: Value<'m>, seen: &mut Vec<Value<'m>>, found: &mut Vec<(Value<'m>, TableEntry<'m>)>) -> Option<()> {
+    if seen.contains(&p) {
+        return Some(()); // around a loop: the value is one of the others
+    }
+    if seen.len() > 16 {
+        return None;
+    }
+    seen.push(p);
+    match guards::arrivals(p) {
+        Some(choices) => {
+            for (x, from) in choices {
+                table_entries(ed, f, x, from.terminator()?, seen, found)?;
+            }
+        }
+        None => found.push((before, table_entry(ed, f, p)?)),
+    }
+    Some(())
+}
+
+/// A pointer to an entry of a local constant table of a function's block addresses.
+struct TableEntry<'m> {
+    ptr: Value<'m>,
+    table: Value<'m>,
+    init: Value<'m>,
+    entries: u64,
+    /// The GEP with the variable index (its pointer operand is the table), if any.
+    gep: Option<Value<'m>>,
+    /// How many entries the pointer can reach, when LLVM knows the index's range.
+    needed: Option<u64>,
+}
+
+/// `p` as a pointer to an entry of a local constant table of `f`'s block addresses: the table
+/// plus constant offsets plus at most one variable index that steps whole entries (so no
+/// misaligned read can forge an address).
+fn table_entry<'m>(ed: &Editor<'m>, f: Value<'m>, p: Value<'m>) -> Option<TableEntry<'m>> {
+    let (root, off) = ed.root_and_offset(p);
+    let (table, gep) = if root.is_global_variable() {
+        (root, None)
+    } else {
+        let (table, _, scale, offset) = ed.linear(root)?;
+        if scale % 8 != 0 || offset % 8 != 0 || root.operands().next() != Some(table) {
+            return None;
+        }
+        (table, Some(root))
+    };
+    if off % 8 != 0 || !table.is_constant_global() || !matches!(ed.linkage(table), Linkage::LLVMInternalLinkage | Linkage::LLVMPrivateLinkage) {
+        return None;
+    }
+    let init = table.initializer()?;
+    let entries = ed.size_of(ed.value_type(table)) / 8;
+    if init.operands().count() as u64 != entries || !init.operands().all(|e| e.block_address_function() == Some(f)) {
+        return None;
+    }
+    let (base, lo, hi) = ed.root_and_range(p);
+    let needed = (base == table && lo >= 0).then(|| u64::try_from(hi / 8 + 1).ok()).flatten();
+    Some(TableEntry { ptr: p, table, init, entries, gep, needed })
 }
 
 /// Whether a function can corrupt its own return address: it calls something (whose frames

@@ -48,8 +48,16 @@ pub const WINDOW: u64 = 32 << 10;
 /// The runtime's reporting entry points.
 pub const VIOLATION: &str = "__confpass_violation";
 pub const CHECK_RANGE: &str = "__confpass_check_range";
+/// The runtime's start-up check for programs with public masks; keep in sync with
+/// runtime/src/region.rs.
+pub const REQUIRE_PUBLIC_MASK: &str = "__confpass_require_public_mask";
 /// The low-bits mask of the private guard.
 pub const PRIVATE_MASK: u64 = (1 << K) - 1;
+/// The bit the public mask sets: public memory lies in [2^46, 2^47) (a position-independent
+/// executable, its heap, shared libraries, mappings and stacks; the runtime checks this at
+/// start-up), the block far below it; `p | PUBLIC_BIT` is `p` for every public address and
+/// far from the block for any other. Keep in sync with runtime/layout.
+pub const PUBLIC_BIT: u64 = 1 << 46;
 
 /// Which side of the partition an access belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -142,6 +150,19 @@ pub fn violation_fn<'m>(ed: &Editor<'m>) -> (crate::llvm::Type<'m>, Value<'m>) {
     let f = ed.function(VIOLATION, t);
     ed.add_function_attributes(f, &["noreturn", "cold", "nounwind"]);
     (t, f)
+}
+
+/// If `root` is a public mask, `inttoptr(ptrtoint(x) | PUBLIC_BIT)`, the pointer `x` it masks.
+pub fn public_masked<'m>(root: Value<'m>) -> Option<Value<'m>> {
+    if root.opcode() != Some(Opcode::LLVMIntToPtr) {
+        return None;
+    }
+    let or = root.operands().next()?;
+    let ops: Vec<Value<'m>> = or.operands().collect();
+    let pi = *ops.first()?;
+    (or.opcode() == Some(Opcode::LLVMOr) && ops.get(1)?.const_int() == Some(PUBLIC_BIT as i64) && pi.opcode() == Some(Opcode::LLVMPtrToInt))
+        .then(|| pi.operands().next())
+        .flatten()
 }
 
 /// Whether a function is confpass's own (the runtime's entry points, generated constructors).
@@ -379,17 +400,24 @@ struct Member<'m> {
     at: Value<'m>,
 }
 
-/// Accesses grouped by (root, side), with whether the guard must sit at the root's definition
-/// (a value a phi chooses: it must be compared on every path into the phi).
-type Groups<'m> = Vec<((Value<'m>, Side), Vec<Member<'m>>, bool)>;
+/// How a group is guarded: a mask rewrites its addresses, a compare branches to a report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum How {
+    Mask,
+    Compare,
+}
+
+/// Accesses grouped by (root, side, how), with whether the guard must sit at the root's
+/// definition (a value a phi chooses: it must be compared on every path into the phi).
+type Groups<'m> = Vec<((Value<'m>, Side, How), Vec<Member<'m>>, bool)>;
 
 /// Compares the values a phi (or select) chooses between at their definitions instead of the
 /// phi at each arrival: a loop header's phi of pointers reloaded outside the loop costs no
 /// compare per iteration. Only for compares (a mask must rewrite the address it covers).
-fn redirect_phis<'m>(ed: &Editor<'m>, f: Value<'m>, groups: Groups<'m>, opts: &Options, stats: &mut Stats) -> Groups<'m> {
+fn redirect_phis<'m>(ed: &Editor<'m>, f: Value<'m>, groups: Groups<'m>, stats: &mut Stats) -> Groups<'m> {
     let mut out: Groups<'m> = Vec::new();
-    let mut index: HashMap<(Value<'m>, Side), usize> = HashMap::new();
-    let mut push = |out: &mut Groups<'m>, key: (Value<'m>, Side), members: Vec<Member<'m>>, at_def: bool| {
+    let mut index: HashMap<(Value<'m>, Side, How), usize> = HashMap::new();
+    let mut push = |out: &mut Groups<'m>, key: (Value<'m>, Side, How), members: Vec<Member<'m>>, at_def: bool| {
         let i = *index.entry(key).or_insert_with(|| {
             out.push((key, Vec::new(), false));
             out.len() - 1
@@ -397,18 +425,18 @@ fn redirect_phis<'m>(ed: &Editor<'m>, f: Value<'m>, groups: Groups<'m>, opts: &O
         out[i].1.extend(members);
         out[i].2 |= at_def;
     };
-    for ((root, sd), members, at_def) in groups {
-        let compares = sd == Side::Public || opts.guard == Guard::Trap;
+    for ((root, sd, how), members, at_def) in groups {
+        let compares = how == How::Compare;
         let widest = members.iter().map(|m| reach(ed, m.site.ptr, fixed_size(m.site.size)).1).max().unwrap_or(0);
         let targets = if compares && widest <= WINDOW { phi_leaves(ed, f, root, WINDOW - widest) } else { None };
         match targets {
             Some(targets) => {
                 stats.inc("guards-phi-redirected");
                 for x in targets {
-                    push(&mut out, (x, sd), members.clone(), true);
+                    push(&mut out, (x, sd, how), members.clone(), true);
                 }
             }
-            None => push(&mut out, (root, sd), members, at_def),
+            None => push(&mut out, (root, sd, how), members, at_def),
         }
     }
     out
@@ -475,6 +503,16 @@ enum Place<'m> {
     PerAccess,
 }
 
+/// Whether block `b` dispatches to many places (a computed goto, a jump table): codegen
+/// duplicates small such blocks into their predecessors, which interpreters depend on.
+fn is_dispatch(b: Block<'_>) -> bool {
+    b.terminator().is_some_and(|t| match t.opcode() {
+        Some(Opcode::LLVMIndirectBr) => true,
+        Some(Opcode::LLVMSwitch) => b.successors().len() >= 8,
+        _ => false,
+    })
+}
+
 /// The first instruction of a block where code may go (after phis).
 fn first_insertion<'m>(b: Block<'m>) -> Value<'m> {
     b.instructions()
@@ -515,11 +553,22 @@ fn placement<'m>(ed: &Editor<'m>, f: Value<'m>, cfg: &Cfg<'m>, root: Value<'m>, 
     }
 }
 
-/// Replaces each access that walks with a loop (see `walk`) by checks of the pointers its
+fn is_call(inst: Value<'_>) -> bool {
+    matches!(inst.opcode(), Some(Opcode::LLVMCall | Opcode::LLVMInvoke | Opcode::LLVMCallBr))
+}
+
+/// `llvm.memcpy`/`memmove`/`memset` and the masked vector accesses: calls that are accesses.
+fn is_memory_intrinsic(inst: Value<'_>) -> bool {
+    inst.called_value().filter(|c| c.is_function()).is_some_and(|c| c.name().starts_with("llvm."))
+}
+
+/// Replaces each access that walks with a loop (see `walk`) by compares of the pointers its
 /// walk starts from, anchored at the end of the blocks the loop is entered from: one compare
-/// per loop entry instead of one per iteration. Only for compares (a mask must rewrite every
-/// address it covers). Every other access keeps its own anchor.
-fn loop_walks<'m>(ed: &Editor<'m>, cfg: &Cfg<'m>, wanted: Vec<(Site<'m>, Side)>, opts: &Options, stats: &mut Stats) -> Vec<(Site<'m>, Side, Value<'m>)> {
+/// per loop entry instead of one guard per iteration. Not for private masks (a private access
+/// must be rewritten into the region). Every other access keeps its own anchor and the
+/// flavour's guard.
+fn loop_walks<'m>(ed: &Editor<'m>, cfg: &Cfg<'m>, wanted: Vec<(Site<'m>, Side)>, opts: &Options, stats: &mut Stats) -> Vec<(Site<'m>, Side, Value<'m>, How)> {
+    let flavour = if opts.guard == Guard::Trap { How::Compare } else { How::Mask };
     let mut walks: HashMap<Value<'m>, Option<walk::Walk<'m>>> = HashMap::new();
     let mut built: HashMap<(Value<'m>, Block<'m>), Value<'m>> = HashMap::new();
     let mut out = Vec::new();
@@ -555,10 +604,13 @@ fn loop_walks<'m>(ed: &Editor<'m>, cfg: &Cfg<'m>, wanted: Vec<(Site<'m>, Side)>,
             Some(starts) => {
                 stats.inc("guards-loop-walks");
                 for (ptr, reach, at) in starts {
-                    out.push((Site { ptr, size: Size::Fixed(reach), ..s }, sd, at));
+                    out.push((Site { ptr, size: Size::Fixed(reach), ..s }, sd, at, How::Compare));
                 }
             }
-            None => out.push((s, sd, s.inst)),
+            // A library call's pointer argument is a value the library may only compare or
+            // keep (null, a thread's result): it is compared, never rewritten.
+            None if is_call(s.inst) && !is_memory_intrinsic(s.inst) => out.push((s, sd, s.inst, How::Compare)),
+            None => out.push((s, sd, s.inst, flavour)),
         }
     }
     out
@@ -574,6 +626,7 @@ pub fn insert<'m>(ed: &Editor<'m>, view: &ModuleView<'m>, taint: &Findings<'m>, 
     let range_t = ed.function_type(ed.void(), &[i64t, i64t, i32t, ptr0, ptr0, i32t]);
     let mut violation = None;
     let mut range = None;
+    let mut public_masks = false;
     let guards_loads = opts.mode.guards_loads();
     let guards_stores = opts.mode.guards_stores();
     for f in view.functions().filter(|f| !f.is_declaration() && !is_confpass_function(&f.name())).collect::<Vec<_>>() {
@@ -634,18 +687,20 @@ pub fn insert<'m>(ed: &Editor<'m>, view: &ModuleView<'m>, taint: &Findings<'m>, 
         // Group fixed-size accesses by (root, side). A mask rewrites the address as the masked
         // root plus a constant; a compare covers any offset range within the window.
         let mut groups: Groups<'m> = Vec::new();
-        let mut index: HashMap<(Value<'m>, Side), usize> = HashMap::new();
-        for (s, sd, at) in wanted {
+        let mut index: HashMap<(Value<'m>, Side, How), usize> = HashMap::new();
+        for (s, sd, at, how) in wanted {
             match s.size {
                 Size::Fixed(n) if n <= WINDOW => {
-                    let (root, off) = if sd == Side::Private && opts.guard == Guard::Mask {
+                    let (root, off) = if how == How::Mask {
+                        // The masked root replaces the address: same type (no `addrspacecast`
+                        // between), near enough.
                         let (root, off) = ed.root_and_offset(s.ptr);
-                        if off.unsigned_abs() + n <= WINDOW { (root, off) } else { (s.ptr, 0) }
+                        if off.unsigned_abs() + n <= WINDOW && root.ty() == s.ptr.ty() { (root, off) } else { (s.ptr, 0) }
                     } else {
                         let (root, lo, hi) = ed.root_and_range(s.ptr);
                         if lo.unsigned_abs().max(hi.unsigned_abs()) + n <= WINDOW { (root, 0) } else { (s.ptr, 0) }
                     };
-                    let key = (root, sd);
+                    let key = (root, sd, how);
                     let i = *index.entry(key).or_insert_with(|| {
                         groups.push((key, Vec::new(), false));
                         groups.len() - 1
@@ -668,16 +723,42 @@ pub fn insert<'m>(ed: &Editor<'m>, view: &ModuleView<'m>, taint: &Findings<'m>, 
                 }
             }
         }
-        let groups = redirect_phis(ed, f, groups, opts, stats);
+        let groups = redirect_phis(ed, f, groups, stats);
         let placed: Vec<_> = groups
             .into_iter()
-            .map(|((root, sd), members, at_def)| {
-                let compares = sd == Side::Public || opts.guard == Guard::Trap;
-                let place = placement(ed, f, &cfg, root, &members, compares && !at_def);
-                ((root, sd), members, place)
+            .flat_map(|((root, sd, how), members, at_def)| {
+                let place = placement(ed, f, &cfg, root, &members, !at_def);
+                // A guard in a dispatch block (an interpreter's computed goto or jump table)
+                // that none of its accesses is in would keep codegen from duplicating the
+                // dispatch into every handler: one guard per block of the accesses instead.
+                let block = match place {
+                    Place::AfterDefinition(i) => i.parent_block(),
+                    Place::BlockStart(b) | Place::Hoisted(b) => Some(b),
+                    Place::PerAccess => None,
+                };
+                let split = block.is_some_and(|b| is_dispatch(b) && members.iter().all(|m| m.at.parent_block() != Some(b)));
+                if !split {
+                    return vec![((root, sd, how), members, place)];
+                }
+                stats.inc("guards-split-off-dispatch-blocks");
+                let mut by_block: Vec<(Block<'m>, Vec<Member<'m>>)> = Vec::new();
+                for m in members {
+                    let b = m.at.parent_block().expect("an instruction");
+                    match by_block.iter_mut().find(|(x, _)| *x == b) {
+                        Some((_, v)) => v.push(m),
+                        None => by_block.push((b, vec![m])),
+                    }
+                }
+                by_block
+                    .into_iter()
+                    .map(|(_, sub)| {
+                        let place = placement(ed, f, &cfg, root, &sub, true);
+                        ((root, sd, how), sub, place)
+                    })
+                    .collect()
             })
             .collect();
-        for ((root, sd), members, place) in placed {
+        for ((root, sd, how), members, place) in placed {
             if members.len() > 1 {
                 stats.add("guards-merged-accesses", members.len() as u64 - 1);
             }
@@ -696,16 +777,22 @@ pub fn insert<'m>(ed: &Editor<'m>, view: &ModuleView<'m>, taint: &Findings<'m>, 
                     Place::BlockStart(b) | Place::Hoisted(b) => first_insertion(b),
                     Place::PerAccess => members[0].at,
                 };
-                if sd == Side::Private && opts.guard == Guard::Mask {
+                if how == How::Mask {
                     ed.position_before(before);
-                    let masked = ed.ptrmask(root, PRIVATE_MASK);
-                    let guarded = ed.byte_offset_any(masked, BASE as i64);
+                    let guarded = match sd {
+                        Side::Private => {
+                            let masked = ed.ptrmask(root, PRIVATE_MASK);
+                            ed.byte_offset_any(masked, BASE as i64)
+                        }
+                        Side::Public => ed.set_pointer_bits(root, PUBLIC_BIT),
+                    };
                     for m in &members {
                         ed.position_before(m.site.inst);
                         let p = ed.byte_offset_any(guarded, m.off);
                         ed.set_operand(m.site.inst, m.site.operand, p);
                     }
-                    stats.inc("guards-private-mask");
+                    stats.inc(if sd == Side::Private { "guards-private-mask" } else { "guards-public-mask" });
+                    public_masks |= sd == Side::Public;
                 } else {
                     ed.position_before(before);
                     let pi = ed.ptrtoint(root);
@@ -730,6 +817,11 @@ pub fn insert<'m>(ed: &Editor<'m>, view: &ModuleView<'m>, taint: &Findings<'m>, 
                 }
             }
         }
+    }
+    if public_masks {
+        // The runtime checks that public memory is where the mask keeps it (runtime/layout).
+        let f = ed.function(REQUIRE_PUBLIC_MASK, ed.function_type(ed.void(), &[]));
+        ed.append_ctor(f, 0);
     }
     diags
 }

@@ -3,7 +3,8 @@
 //!
 //! It does not trust the guard placement: it asks LLVM which instructions may touch memory,
 //! requires each to be a shape it knows, and for each pointer operand finds the proof in the
-//! IR itself — a private mask (`ptrmask(x, 2^K-1)` + BASE) or a compare-and-report branch
+//! IR itself — a private mask (`ptrmask(x, 2^K-1)` + BASE), a public mask (`x | 2^46`), a
+//! compare-and-report branch
 //! (`p >> K` / `p >> (K+1)` against BASE, failing into `__confpass_violation`) on the
 //! pointer's root that every path to the access passes, within the guard window; or a
 //! `__confpass_check_range` call on the same pointer and length just before the access. A
@@ -214,7 +215,7 @@ pub fn check<'m>(ed: &Editor<'m>, view: &ModuleView<'m>, taint: &Findings<'m>, p
                     let desc = inst.call_args().get(at).copied();
                     let b = inst.parent_block().expect("an instruction");
                     let before: Vec<Value<'m>> = b.instructions().take_while(|i| *i != inst).collect();
-                    let found = before.iter().rev().take(8).any(|c| {
+                    let found = before.iter().rev().take(64).any(|c| {
                         c.called_value().is_some_and(|f| f.name() == check) && c.call_args().first().copied() == desc
                     });
                     if !found && (opts.mode.guards_loads() || opts.mode.guards_stores()) {
@@ -241,6 +242,8 @@ pub fn check<'m>(ed: &Editor<'m>, view: &ModuleView<'m>, taint: &Findings<'m>, p
                             if lo.unsigned_abs().max(hi.unsigned_abs()) + n <= WINDOW { (checked_root, lo, hi) } else { (s.ptr, 0, 0) };
                         if let Some((orig, off)) = masked(ed, root, off) {
                             off.unsigned_abs() + n <= WINDOW && guards::side(orig, taint) == Side::Private
+                        } else if let Some(orig) = guards::public_masked(root) {
+                            off.unsigned_abs() + n <= WINDOW && guards::side(orig, taint) == Side::Public
                         } else {
                             let reach = lo.unsigned_abs().max(hi.unsigned_abs()) + n;
                             let side = guards::side(checked_root, taint);

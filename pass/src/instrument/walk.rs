@@ -56,9 +56,13 @@ impl<'m> Walk<'m> {
     }
 }
 
+/// A loop header, the largest step per iteration, and the values entering the loop with the
+/// blocks they come from.
+type Induction<'m> = (Block<'m>, u64, Vec<(Value<'m>, Block<'m>)>);
+
 /// The header phi's arrivals: every in-loop value must be `step_of`'s shape (the phi plus a
-/// constant number of bytes); the others are the starts. With the header and the largest step.
-fn induction<'m>(cfg: &Cfg<'m>, phi: Value<'m>, step_of: impl Fn(Value<'m>) -> Option<i64>) -> Option<(Block<'m>, u64, Vec<(Value<'m>, Block<'m>)>)> {
+/// constant number of bytes); the others are the starts.
+fn induction<'m>(cfg: &Cfg<'m>, phi: Value<'m>, step_of: impl Fn(Value<'m>) -> Option<i64>) -> Option<Induction<'m>> {
     if phi.opcode() != Some(Opcode::LLVMPHI) {
         return None;
     }

@@ -333,6 +333,37 @@ impl<'m> Editor<'m> {
         val(unsafe { llc::LLVMBlockAddress(f.raw, llc::LLVMValueAsBasicBlock(block.raw)) })
     }
 
+    /// A new empty block at the end of function `f`, as a value (like an `indirectbr`
+    /// operand); the builder is placed in it.
+    pub fn append_block(&self, f: Value<'m>) -> Value<'m> {
+        // SAFETY: a function defined in this module.
+        unsafe {
+            let b = llc::LLVMAppendBasicBlockInContext(self.ctx, f.raw, c"".as_ptr());
+            llc::LLVMPositionBuilderAtEnd(self.builder, b);
+            val(llc::LLVMBasicBlockAsValue(b))
+        }
+    }
+
+    /// Adds `block` (a block of the same function, as a value) to an `indirectbr`'s
+    /// destinations.
+    pub fn add_destination(&self, indirectbr: Value<'m>, block: Value<'m>) {
+        // SAFETY: an indirectbr and a block of its function.
+        unsafe { llc::LLVMAddDestination(indirectbr.raw, llc::LLVMValueAsBasicBlock(block.raw)) }
+    }
+
+    /// `unreachable` at the builder's position.
+    pub fn unreachable(&self) {
+        // SAFETY: the builder is positioned at the end of a block.
+        unsafe { llc::LLVMBuildUnreachable(self.builder) };
+    }
+
+    /// A constant array of pointers.
+    pub fn const_pointer_array(&self, elements: &[Value<'m>]) -> Value<'m> {
+        let mut e: Vec<LLVMValueRef> = elements.iter().map(|v| v.raw).collect();
+        // SAFETY: constants of one pointer type.
+        val(unsafe { llc::LLVMConstArray2(self.ptr(0).raw, e.as_mut_ptr(), e.len() as u64) })
+    }
+
     /// LLVM's answer to whether an instruction may read or write memory.
     pub fn may_access_memory(&self, inst: Value<'m>) -> bool {
         // SAFETY: an instruction of this module.
@@ -358,6 +389,11 @@ impl<'m> Editor<'m> {
         }
         // SAFETY: the builder is positioned; an integer widened to a wider integer type.
         val(unsafe { llc::LLVMBuildZExt(self.builder, v.raw, t.raw, c"".as_ptr()) })
+    }
+
+    pub fn sub(&self, a: Value<'m>, b: Value<'m>) -> Value<'m> {
+        // SAFETY: the builder is positioned; operands of one integer type.
+        val(unsafe { llc::LLVMBuildSub(self.builder, a.raw, b.raw, c"".as_ptr()) })
     }
 
     pub fn add(&self, a: Value<'m>, b: Value<'m>) -> Value<'m> {
@@ -416,6 +452,18 @@ impl<'m> Editor<'m> {
         let space = p.ty().pointer_address_space().unwrap_or(0);
         let f = self.function(&format!("llvm.ptrmask.p{space}.i64"), t);
         self.call(t, f, &[p, self.const_int(i64t, mask)])
+    }
+
+    /// `inttoptr(ptrtoint(p) | bits)`: sets address bits of a pointer.
+    pub fn set_pointer_bits(&self, p: Value<'m>, bits: u64) -> Value<'m> {
+        let i64t = self.int(64);
+        let pi = self.ptrtoint(p);
+        // SAFETY: the builder is positioned; an i64 or'ed with an i64 constant, cast back to
+        // the pointer's own type.
+        unsafe {
+            let or = llc::LLVMBuildOr(self.builder, pi.raw, self.const_int(i64t, bits).raw, c"".as_ptr());
+            val(llc::LLVMBuildIntToPtr(self.builder, or, p.ty().raw, c"".as_ptr()))
+        }
     }
 
     /// `getelementptr i8, ptr, offset` without `inbounds` (any offset, wrapping).

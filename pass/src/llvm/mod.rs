@@ -124,6 +124,17 @@ impl<'m> Value<'m> {
         !unsafe { llc::LLVMIsAInstruction(self.raw) }.is_null()
     }
 
+    pub fn is_block_address(self) -> bool {
+        // SAFETY: valid value.
+        !unsafe { llc::LLVMIsABlockAddress(self.raw) }.is_null()
+    }
+
+    /// The function of a `blockaddress` constant.
+    pub fn block_address_function(self) -> Option<Value<'m>> {
+        // SAFETY: asked of block addresses only.
+        self.is_block_address().then(|| Value::wrap(unsafe { llc::LLVMGetBlockAddressFunction(self.raw) })).flatten()
+    }
+
     pub fn is_global_variable(self) -> bool {
         // SAFETY: valid value.
         !unsafe { llc::LLVMIsAGlobalVariable(self.raw) }.is_null()

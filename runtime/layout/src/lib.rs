@@ -50,6 +50,18 @@ pub const STACKS_SIZE: usize = REGION - STACKS_OFFSET - GUARD;
 
 pub const PAGE: usize = 4096;
 
+/// Public memory lies in [PUBLIC_BIT, 2^47): a position-independent executable (loaded near
+/// 0x5555_5555_0000), its `brk` heap, shared libraries and anonymous mappings (top-down from
+/// below the stack) and the stacks. The `mask` guards force a public address there with
+/// `p | PUBLIC_BIT`, which changes no public address and moves the block (and null) to
+/// [PUBLIC_BIT, PUBLIC_BIT + RESERVED_LO + RESERVED_SIZE), which the runtime keeps reserved
+/// (PROT_NONE) so that such an access faults. The runtime checks at start-up that the
+/// program's memory is above PUBLIC_BIT (a non-PIE executable or the legacy mmap layout of
+/// `ulimit -s unlimited` is not). Keep in sync with pass/src/instrument/guards.rs.
+pub const PUBLIC_BIT: usize = 1 << 46;
+/// The reservation that catches masked null pointers: [PUBLIC_BIT, PUBLIC_BIT + NULL_IMAGE).
+pub const NULL_IMAGE: usize = 1 << 32;
+
 /// Whether `[p, p + n)` lies inside the private region.
 #[inline]
 pub fn is_private(p: usize, n: usize) -> bool {
