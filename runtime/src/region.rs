@@ -182,6 +182,7 @@ mod stacks {
         let lo = BASE + STACKS_OFFSET + base;
         if found.is_none() {
             sys::protect(lo, size, libc::PROT_READ | libc::PROT_WRITE, "a native stack");
+            sys::protect(lo - MIRROR_DISTANCE, size, libc::PROT_READ | libc::PROT_WRITE, "a native stack's private locals");
         }
         (lo, size)
     }
@@ -189,7 +190,10 @@ mod stacks {
     /// Returns a stack to the pool (its memory is given back to the kernel, zeroed).
     pub fn free(lo: usize, size: usize) {
         // SAFETY: the stack belongs to a finished thread; MADV_DONTNEED zeroes it lazily.
-        unsafe { libc::madvise(lo as *mut _, size, libc::MADV_DONTNEED) };
+        unsafe {
+            libc::madvise(lo as *mut _, size, libc::MADV_DONTNEED);
+            libc::madvise((lo - MIRROR_DISTANCE) as *mut _, size, libc::MADV_DONTNEED);
+        }
         lock();
         // SAFETY: under the lock.
         unsafe {

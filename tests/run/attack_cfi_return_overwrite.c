@@ -10,10 +10,11 @@
  * the binary; here they are read from the constant command and hook tables through volatile
  * reads, so that the program never handles them). The plain build returns from the check
  * into the gadgets and then into cmd_dump_pins, which prints the PIN to a guest (and crashes
- * afterwards). confcc keeps the buffer, which holds the PIN, on the native stack in the
- * private region, where the overflow is no guard violation (public bytes may go to private
- * memory); but when the check returns, the return address in its frame differs from the
- * shadow stack's copy and the program stops with cfi-return. (The response comes first in
+ * afterwards). This test builds in mode `cfi` (no memory guards; in the default mode the
+ * buffer lives in private data, out of reach of the return address:
+ * attack_return_overwrite_layout.c). confcc keeps the buffer, which holds the PIN, on the
+ * native stack in the private region; when the check returns, the return address in its
+ * frame differs from the shadow stack's copy and the program stops with cfi-return. (The response comes first in
  * the buffer so that the variable-length copy covers the whole buffer: with the PIN first,
  * clang -O2 splits the buffer in two and confcc moves the response's half, public, to the
  * public stack, where the overflow meets no return address.) argv[1]: the response, in hex. */
@@ -23,6 +24,7 @@
 // expect-stdout: pin: wrong
 // expect-stdout: status: up
 // expect-stderr-contains: confpass: violation: cfi-return
+// confcc-flags: -mllvm -confpass-mode=cfi
 #include <confpass.h>
 #include <stdint.h>
 #include <stdio.h>

@@ -33,7 +33,7 @@ use std::collections::HashSet;
 
 use llvm_sys::LLVMIntPredicate;
 
-use super::guards::{self, BASE, K, PRIVATE_MASK};
+use super::guards::{self, BASE, K};
 use crate::analysis::annotations::Signatures;
 use crate::analysis::taint::{address_taken, DECLASSIFY_BYTES, DECLASSIFY_SCALAR};
 use crate::analysis::PRIVATE_AS;
@@ -205,7 +205,7 @@ fn known_targets<'m>(callee: Value<'m>, depth: u32) -> Option<Vec<Value<'m>>> {
 }
 
 /// Applies CFI to the module.
-pub fn apply<'m>(module: &BorrowedModule<'_>, ed: &Editor<'m>, view: &ModuleView<'m>, sigs: &Signatures<'m>, stats: &mut Stats) {
+pub fn apply<'m>(module: &BorrowedModule<'_>, ed: &Editor<'m>, view: &ModuleView<'m>, sigs: &Signatures<'m>, shadow: bool, stats: &mut Stats) {
     module.set_flag_u32("kcfi", 1, FlagMerge::Override);
     let declassifying = declassifiers(view);
     // Targets: every function whose address is taken.
@@ -280,7 +280,11 @@ pub fn apply<'m>(module: &BorrowedModule<'_>, ed: &Editor<'m>, view: &ModuleView
         }
     }
     indirect_branches(ed, view, violation_t, violation, stats);
-    shadow_stack(ed, view, &stubbed, (violation_t, violation), stats);
+    if shadow {
+        shadow_stack(ed, view, &stubbed, (violation_t, violation), stats);
+    } else {
+        stats.inc("cfi-returns-protected-by-layout");
+    }
 }
 
 /// Computed gotos (`goto *p`, `indirectbr`) may only reach their own destinations. The common
@@ -479,7 +483,7 @@ fn needs_shadow<'m>(ed: &Editor<'m>, f: Value<'m>) -> bool {
 /// The copy of the return address whose slot is `slot`: the runtime region mirrors the private
 /// region, so a native stack slot's copy is at `(slot & (2^K - 1)) + RT_BASE`.
 fn shadow_of<'m>(ed: &Editor<'m>, slot: Value<'m>) -> Value<'m> {
-    let low = ed.ptrmask(slot, PRIVATE_MASK);
+    let low = ed.ptrmask(slot, (1 << K) - 1);
     ed.byte_offset_any(low, (RT_BASE + SKEW) as i64)
 }
 

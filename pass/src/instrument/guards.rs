@@ -5,21 +5,28 @@
 //! its static taint asks for:
 //!
 //! - a **private** access (through a `private` pointer, or into a local that holds private
-//!   data) must stay inside R_priv. The `mask` flavour forces the address there branch-free:
-//!   `(p & (2^K - 1)) + BASE`; the `trap` flavour compares `p >> K` with `BASE >> K` and reports
-//!   (null is let through: the first 64 KiB of R_priv are a guard zone, so null + a small
-//!   offset faults in either place);
-//! - a **public** access must not touch the block of R_priv and R_rt: `p >> (K + 1)` is compared
-//!   with `BASE >> (K + 1)` in both flavours (no mask maps every address outside the block to
-//!   itself).
+//!   data) must stay inside private data, the lower half of R_priv (the native stacks are in
+//!   the upper half, so no guarded access reaches a return address). The `mask` flavour forces
+//!   the address there branch-free: `(p & (2^K_DATA - 1)) + BASE`; the `trap` flavour compares
+//!   `p >> K_DATA` with `BASE >> K_DATA` and reports (null is let through: the first 64 KiB of
+//!   R_priv are a guard zone, so null + a small offset faults in either place);
+//! - a **public** access must not touch the block of R_priv and R_rt. The `mask` flavour sets
+//!   bit 46, `p | 2^46`: public memory lies above 2^46 (the runtime checks it), so this is the
+//!   identity on public addresses and sends the block (and null) to addresses the runtime
+//!   keeps unmapped. The `trap` flavour compares `p >> (K + 1)` with `BASE >> (K + 1)`. A
+//!   library function's pointer argument is compared in both flavours: the library may only
+//!   keep or compare it (null, a thread's result), so it is never rewritten.
 //!
 //! Guards are placed per *root*: the pointer an access address is computed from by constant
-//! offsets. One guard sits right after the root's definition (at function entry for an
-//! argument) and covers every access `root + off` with `|off| + size <= WINDOW`: the guard
-//! zones around the block make such accesses fault rather than cross into the other side.
-//! Placing the guard at the definition hoists it out of every loop the root is invariant in
-//! and merges all accesses through the same pointer. Lengths known only at run time go to the
-//! runtime's `__confpass_check_range`.
+//! offsets (a compare also covers offsets of known range). One guard covers every access
+//! `root + off` with `|off| + size <= WINDOW`: the guard zones around the block make such
+//! accesses fault rather than cross into the other side. A guard goes at the nearest block
+//! that dominates all its accesses, then out of every loop the root is invariant in, but never
+//! into a dispatch block (a computed goto or jump table) that none of its accesses is in: that
+//! would keep codegen from duplicating an interpreter's dispatch into its handlers. An access
+//! that walks with a loop (a pointer or index induction with a constant step, see `walk`) is
+//! covered by a compare of the walk's start where the loop is entered. Lengths known only at
+//! run time go to the runtime's `__confpass_check_range`.
 //!
 //! No guard is needed for accesses proven in bounds of the function's own allocas or of
 //! globals at constant offsets, nor for `va_list` reads (see `valist`). `verify` checks all of
@@ -51,8 +58,11 @@ pub const CHECK_RANGE: &str = "__confpass_check_range";
 /// The runtime's start-up check for programs with public masks; keep in sync with
 /// runtime/src/region.rs.
 pub const REQUIRE_PUBLIC_MASK: &str = "__confpass_require_public_mask";
+/// log2 of the size of private data, the lower half of R_priv (the native stacks are in the
+/// upper half, out of every private pointer's reach); runtime/layout.
+pub const K_DATA: u64 = K - 1;
 /// The low-bits mask of the private guard.
-pub const PRIVATE_MASK: u64 = (1 << K) - 1;
+pub const PRIVATE_MASK: u64 = (1 << K_DATA) - 1;
 /// The bit the public mask sets: public memory lies in [2^46, 2^47) (a position-independent
 /// executable, its heap, shared libraries, mappings and stacks; the runtime checks this at
 /// start-up), the block far below it; `p | PUBLIC_BIT` is `p` for every public address and
@@ -163,6 +173,11 @@ pub fn public_masked<'m>(root: Value<'m>) -> Option<Value<'m>> {
     (or.opcode() == Some(Opcode::LLVMOr) && ops.get(1)?.const_int() == Some(PUBLIC_BIT as i64) && pi.opcode() == Some(Opcode::LLVMPtrToInt))
         .then(|| pi.operands().next())
         .flatten()
+}
+
+/// Whether `v` is `ptrmask(x, PRIVATE_MASK)` (the private mask before its BASE step).
+pub fn is_private_mask(v: Value<'_>) -> bool {
+    v.called_value().is_some_and(|c| c.name().starts_with("llvm.ptrmask")) && v.call_args().get(1).and_then(|c| c.const_int()) == Some(PRIVATE_MASK as i64)
 }
 
 /// Whether a function is confpass's own (the runtime's entry points, generated constructors).
@@ -280,6 +295,14 @@ pub fn proven_safe<'m>(ed: &Editor<'m>, f: Value<'m>, ptr: Value<'m>, size: Size
 /// not a second opinion on taint).
 pub fn side<'m>(ptr: Value<'m>, taint: &Findings<'m>) -> Side {
     if ptr.ty().pointer_address_space() == Some(crate::analysis::PRIVATE_AS) {
+        return Side::Private;
+    }
+    // A private local moved to its mirror (see `stack`): the mirror is a private mask.
+    let mut root = ptr;
+    while root.opcode() == Some(Opcode::LLVMGetElementPtr) {
+        root = root.operands().next().expect("a GEP has a pointer");
+    }
+    if is_private_mask(root) {
         return Side::Private;
     }
     match taint.local_of(ptr) {
@@ -798,8 +821,8 @@ pub fn insert<'m>(ed: &Editor<'m>, view: &ModuleView<'m>, taint: &Findings<'m>, 
                     let pi = ed.ptrtoint(root);
                     let fail = match sd {
                         Side::Private => {
-                            let hi = ed.lshr(pi, K);
-                            let outside = ed.icmp(LLVMIntPredicate::LLVMIntNE, hi, ed.const_int(i64t, BASE >> K));
+                            let hi = ed.lshr(pi, K_DATA);
+                            let outside = ed.icmp(LLVMIntPredicate::LLVMIntNE, hi, ed.const_int(i64t, BASE >> K_DATA));
                             let non_null = ed.icmp(LLVMIntPredicate::LLVMIntNE, pi, ed.const_int(i64t, 0));
                             ed.and(outside, non_null)
                         }

@@ -38,6 +38,10 @@ pub fn run<'m>(module: &'m BorrowedModule<'_>, view: &ModuleView<'m>, opts: &Opt
     let sigs = annotations::read(view, &mut Vec::new());
     let taint = taint::analyze(view, &sigs, &policy, FlowPolicy::Deny, &mut quiet);
     stack::move_public_locals(&ed, view, &taint, stats);
+    if opts.mode.guards_loads() || opts.mode.guards_stores() {
+        // Guarded private accesses reach private data only, not the native stacks.
+        stack::mirror_private_locals(&ed, view, &taint, stats);
+    }
     let mut diags = globals::relocate(&ed, view, stats);
     if opts.mode.guards_loads() || opts.mode.guards_stores() {
         diags.extend(guards::insert(&ed, view, &taint, &policy, opts, stats));
@@ -46,7 +50,8 @@ pub fn run<'m>(module: &'m BorrowedModule<'_>, view: &ModuleView<'m>, opts: &Opt
         diags.extend(verify::check(&ed, view, &taint, &policy, opts, stats));
     }
     if opts.mode.cfi() && diags.is_empty() {
-        cfi::apply(module, &ed, view, &sigs, stats);
+        // With every store guarded, nothing compiled reaches a native stack: no shadow stack.
+        cfi::apply(module, &ed, view, &sigs, !opts.mode.guards_stores(), stats);
     }
     diags
 }

@@ -9,6 +9,15 @@
 //! inlined callees outside the entry block) are taken from the public stack where they are
 //! created; `llvm.stacksave`/`stackrestore` move the public stack pointer along.
 //!
+//! Private locals whose address escapes, or that are accessed at offsets not proven inside
+//! them, move to their native slot's mirror in private data (`slot & (2^K_DATA - 1) + BASE`,
+//! runtime/layout): a private pointer can reach them there, and no guarded access can reach
+//! the native stack, where the return addresses are. The mirror needs no stack pointer of its
+//! own: it follows the native stack (VLAs, `longjmp`, threads included), and the runtime maps
+//! it with each native stack. Code that runs on another stack (constructors before `main`, a
+//! `makecontext` coroutine) would put such a local in some other place of private data: it
+//! must not take the address of private locals.
+//!
 //! Each function with moved locals takes a frame from the thread's public stack pointer
 //! (`__confpass_public_sp`, an initial-exec thread-local defined by the runtime): it loads the
 //! pointer at entry, lowers it by the frame size (aligned), addresses its locals inside the
@@ -18,6 +27,7 @@
 use std::collections::HashSet;
 
 use super::globals::image_layout;
+use super::guards::{BASE, PRIVATE_MASK};
 use crate::analysis::taint::Findings;
 use crate::llvm::edit::Editor;
 use crate::llvm::{ModuleView, Opcode, Value};
@@ -221,5 +231,32 @@ pub fn move_public_locals<'m>(ed: &Editor<'m>, view: &ModuleView<'m>, taint: &Fi
         }
         stats.add("public-locals-moved", moved.len() as u64);
         stats.inc("functions-with-public-frames");
+    }
+}
+
+/// Moves the private locals that need it to their native slots' mirrors in private data.
+pub fn mirror_private_locals<'m>(ed: &Editor<'m>, view: &ModuleView<'m>, taint: &Findings<'m>, stats: &mut Stats) {
+    for f in view.functions().filter(|f| !f.is_declaration()).collect::<Vec<_>>() {
+        for (bi, b) in f.blocks().iter().enumerate() {
+            for a in b.instructions().filter(|i| i.opcode() == Some(Opcode::LLVMAlloca)).collect::<Vec<_>>() {
+                if !taint.private_locals.contains(&a) || keeps_native(a) {
+                    continue;
+                }
+                let Some((t, count)) = a.alloca_shape() else { continue };
+                let static_size = count.filter(|_| bi == 0).map(|c| c * ed.size_of(t));
+                if static_size.is_some_and(|size| !taint.escaped_locals.contains(&a) && accessed_in_bounds(ed, a, size)) {
+                    continue;
+                }
+                let users: Vec<Value<'m>> =
+                    a.users().filter(|u| !u.called_value().is_some_and(|c| c.name().starts_with("llvm.lifetime"))).collect();
+                ed.position_after(a);
+                let masked = ed.ptrmask(a, PRIVATE_MASK);
+                let mirror = ed.byte_offset_any(masked, BASE as i64);
+                for u in users {
+                    ed.replace_operand(u, a, mirror);
+                }
+                stats.inc(if static_size.is_some() { "private-locals-mirrored" } else { "private-locals-dynamic-mirrored" });
+            }
+        }
     }
 }

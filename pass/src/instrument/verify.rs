@@ -3,9 +3,9 @@
 //!
 //! It does not trust the guard placement: it asks LLVM which instructions may touch memory,
 //! requires each to be a shape it knows, and for each pointer operand finds the proof in the
-//! IR itself — a private mask (`ptrmask(x, 2^K-1)` + BASE), a public mask (`x | 2^46`), a
+//! IR itself — a private mask (`ptrmask(x, 2^K_DATA-1)` + BASE), a public mask (`x | 2^46`), a
 //! compare-and-report branch
-//! (`p >> K` / `p >> (K+1)` against BASE, failing into `__confpass_violation`) on the
+//! (`p >> K_DATA` / `p >> (K+1)` against BASE, failing into `__confpass_violation`) on the
 //! pointer's root that every path to the access passes, within the guard window; or a
 //! `__confpass_check_range` call on the same pointer and length just before the access. A
 //! failure is an internal error: the guards would have a hole. This is the seed of a binary
@@ -16,7 +16,7 @@ use std::collections::HashSet;
 use llvm_sys::LLVMIntPredicate;
 
 use super::walk::{self, Start};
-use super::guards::{self, Access, Cfg, Side, Size, BASE, CHECK_RANGE, K, PRIVATE_MASK, VIOLATION, WINDOW};
+use super::guards::{self, Access, Cfg, Side, Size, BASE, CHECK_RANGE, K, K_DATA, VIOLATION, WINDOW};
 use crate::analysis::policy::Policy;
 use crate::analysis::taint::Findings;
 use crate::diag::{Code, Diagnostic};
@@ -44,7 +44,7 @@ fn checks<'m>(root: Value<'m>) -> Vec<(Side, Block<'m>)> {
                 let against = ops.get(1).and_then(|c| c.const_int());
                 let (side, cond) = match (shift as u64, cmp.icmp_predicate()) {
                     (s, Some(LLVMIntPredicate::LLVMIntEQ)) if s == K + 1 && against == Some((BASE >> (K + 1)) as i64) => (Side::Public, cmp),
-                    (s, Some(LLVMIntPredicate::LLVMIntNE)) if s == K && against == Some((BASE >> K) as i64) => {
+                    (s, Some(LLVMIntPredicate::LLVMIntNE)) if s == K_DATA && against == Some((BASE >> K_DATA) as i64) => {
                         // fail = outside && p != 0
                         let Some(and) = cmp.users().find(|a| {
                             a.opcode() == Some(Opcode::LLVMAnd)
@@ -79,10 +79,7 @@ fn checked_at<'m>(cfg: &Cfg<'m>, root: Value<'m>, side: Side, at: Block<'m>) -> 
 /// If `root` is a private mask, the offset the mask adds (BASE) is folded into `off` by the
 /// root search: the masked pointer and the offset relative to the masked base.
 fn masked<'m>(ed: &Editor<'m>, root: Value<'m>, off: i64) -> Option<(Value<'m>, i64)> {
-    let is_mask = |m: Value<'m>| {
-        m.called_value().is_some_and(|c| c.name().starts_with("llvm.ptrmask"))
-            && m.call_args().get(1).and_then(|c| c.const_int()) == Some(PRIVATE_MASK as i64)
-    };
+    let is_mask = guards::is_private_mask;
     if is_mask(root) {
         return Some((root.call_args()[0], off.wrapping_sub(BASE as i64)));
     }

@@ -7,7 +7,9 @@
 //!  │ [64 KiB, 1 GiB)     private globals: each module's image, copied in at start-up      │
 //!  │ [1 GiB, 16 GiB)     private heap: an exclusive mimalloc arena (conf_malloc …), of    │
 //!  │                     CONFPASS_HEAP_SIZE bytes (default 4 GiB, at most 15 GiB)          │
-//!  │ [32 GiB, 2^K-64KiB) native stacks: main, every thread, alternate signal stacks       │
+//!  │ [16 GiB, 32 GiB)    the native stacks' mirrors: address-taken private locals         │
+//!  │ ---------------- private data ends at 32 GiB (2^(K-1)): all a private pointer reaches │
+//!  │ [48 GiB, 2^K-64KiB) native stacks: main, every thread, alternate signal stacks       │
 //!  │ [2^K-64 KiB, 2^K)   guard zone                                                        │
 //!  ├──────────────────────────── R_rt: 2^K bytes (runtime region) ──────────────────────────┤
 //!  │ [0, 64 KiB) guard zone; then the shadow stack: the mirror of R_priv's native stacks,  │
@@ -16,8 +18,9 @@
 //!  everything else: public memory (public globals, libc's heap, public stacks, libc)
 //! ```
 //!
-//! A private address is one with `addr >> K == BASE >> K`: the guards (and the plugin) rely on
-//! K and BASE being constants. Keep in sync with `pass/src/layout.rs` (when it exists) and
+//! A private data address is one with `addr >> (K - 1) == BASE >> (K - 1)`; a public access
+//! may touch nothing with `addr >> (K + 1) == BASE >> (K + 1)`: the guards (and the plugin)
+//! rely on K and BASE being constants. Keep in sync with `pass/src/layout.rs` (when it exists) and
 //! README.md. Pages are backed lazily (`MAP_NORESERVE`): reserving costs no memory.
 
 #![no_std]
@@ -45,8 +48,19 @@ pub const HEAP_OFFSET: usize = 1 << 30;
 /// a little under 16 GiB).
 pub const HEAP_ROOM: usize = 15 << 30;
 pub const HEAP_DEFAULT: usize = 4 << 30;
-pub const STACKS_OFFSET: usize = 32 << 30;
+/// Private data (what a private pointer may address) is the lower half of R_priv:
+/// [BASE, BASE + 2^K_DATA). The guards force or check private addresses into it; the native
+/// stacks lie in the upper half, where no guarded access can reach their return addresses.
+pub const K_DATA: u32 = K - 1;
+pub const DATA_SIZE: usize = 1 << K_DATA;
+/// Native stacks (main, threads, alternate signal stacks): [48 GiB, 64 GiB - GUARD) of R_priv.
+pub const STACKS_OFFSET: usize = 48 << 30;
 pub const STACKS_SIZE: usize = REGION - STACKS_OFFSET - GUARD;
+/// Each native stack has a mirror in the private data half, `DATA_SIZE` below it
+/// ([16 GiB, 32 GiB - GUARD)): the private locals whose address is taken live there (the
+/// plugin addresses them at `native & (DATA_SIZE - 1) + BASE`, the private mask of the native
+/// address), so that private pointers reach them and nothing reaches the native stack.
+pub const MIRROR_DISTANCE: usize = DATA_SIZE;
 
 pub const PAGE: usize = 4096;
 
@@ -62,10 +76,10 @@ pub const PUBLIC_BIT: usize = 1 << 46;
 /// The reservation that catches masked null pointers: [PUBLIC_BIT, PUBLIC_BIT + NULL_IMAGE).
 pub const NULL_IMAGE: usize = 1 << 32;
 
-/// Whether `[p, p + n)` lies inside the private region.
+/// Whether `[p, p + n)` lies inside private data (the lower half of the private region).
 #[inline]
 pub fn is_private(p: usize, n: usize) -> bool {
-    p >= BASE && n <= REGION && p - BASE <= REGION - n
+    p >= BASE && n <= DATA_SIZE && p - BASE <= DATA_SIZE - n
 }
 
 const _: () = assert!(BASE % (2 * REGION) == 0, "the block must be aligned to its size");
@@ -73,4 +87,5 @@ const _: () = assert!(BASE % (2 * REGION) == 0, "the block must be aligned to it
 pub const RESERVED_LO: usize = BASE - GUARD;
 pub const RESERVED_SIZE: usize = 2 * REGION + 2 * GUARD;
 
-const _: () = assert!(HEAP_OFFSET + HEAP_ROOM <= STACKS_OFFSET);
+const _: () = assert!(HEAP_OFFSET + HEAP_ROOM <= STACKS_OFFSET - MIRROR_DISTANCE);
+const _: () = assert!(STACKS_OFFSET - MIRROR_DISTANCE + STACKS_SIZE + GUARD <= DATA_SIZE);
