@@ -15,18 +15,7 @@ pub fn init() {
     if READY.swap(true, Ordering::AcqRel) {
         return;
     }
-    // SAFETY: a fixed mapping that must not replace anything (MAP_FIXED_NOREPLACE).
-    let p = unsafe {
-        libc::mmap(
-            RESERVED_LO as *mut _,
-            RESERVED_SIZE,
-            libc::PROT_NONE,
-            libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_NORESERVE | libc::MAP_FIXED_NOREPLACE,
-            -1,
-            0,
-        )
-    };
-    if p == libc::MAP_FAILED || p as usize != RESERVED_LO {
+    if !reserve(RESERVED_LO, RESERVED_SIZE) {
         report::die_errno("cannot reserve the private region at 0x100000000000 (128 GiB and guard zones, needs a free address range)", "");
     }
     if sys::env(c"CONFPASS_REPORT").is_some_and(|v| v == b"regions") {
@@ -40,6 +29,22 @@ pub fn init() {
             report::write_all(b"\n");
         }
     }
+}
+
+/// Reserves `[lo, lo + size)` inaccessible and unbacked; false if any of it is taken.
+fn reserve(lo: usize, size: usize) -> bool {
+    // SAFETY: a fixed mapping that must not replace anything (MAP_FIXED_NOREPLACE).
+    let p = unsafe {
+        libc::mmap(
+            lo as *mut _,
+            size,
+            libc::PROT_NONE,
+            libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_NORESERVE | libc::MAP_FIXED_NOREPLACE,
+            -1,
+            0,
+        )
+    };
+    p != libc::MAP_FAILED && p as usize == lo
 }
 
 static MASK_READY: AtomicBool = AtomicBool::new(false);
@@ -56,18 +61,7 @@ pub extern "C" fn __confpass_require_public_mask() {
     check_public_memory();
     // Where the public mask sends null and the block: keep them unmapped.
     for (lo, size) in [(PUBLIC_BIT, NULL_IMAGE), (PUBLIC_BIT | RESERVED_LO, RESERVED_SIZE)] {
-        // SAFETY: a fixed mapping that must not replace anything (MAP_FIXED_NOREPLACE).
-        let q = unsafe {
-            libc::mmap(
-                lo as *mut _,
-                size,
-                libc::PROT_NONE,
-                libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_NORESERVE | libc::MAP_FIXED_NOREPLACE,
-                -1,
-                0,
-            )
-        };
-        if q == libc::MAP_FAILED || q as usize != lo {
+        if !reserve(lo, size) {
             report::die_errno("cannot reserve the images of null and of the block under the public mask (0x400000000000)", "");
         }
     }

@@ -35,41 +35,53 @@ fn in_guard_zone(addr: usize) -> bool {
     [BASE, BASE + REGION, BASE + 2 * REGION].iter().any(|&edge| addr >= edge - GUARD && addr < edge + GUARD)
 }
 
-/// A fault in a guard zone: an access that a guard let through because it was within its
-/// window of a checked pointer (or a loop walk whose start was checked) went on towards the
-/// other side. Report it as a violation; any other fault keeps its default meaning.
-extern "C" fn on_sigsegv(_sig: libc::c_int, info: *mut libc::siginfo_t, ctx: *mut libc::c_void) {
-    // SAFETY: the kernel passes the fault's siginfo and the interrupted context.
+/// Reports a violation found by a signal at the interrupted instruction and ends the process.
+///
+/// # Safety
+/// `ctx` is the `ucontext_t` the kernel passed to the handler.
+unsafe fn report_at_pc(ctx: *mut libc::c_void, what: &[u8]) -> ! {
+    // SAFETY: the caller passes the handler's context.
+    let pc = unsafe { (*(ctx as *const libc::ucontext_t)).uc_mcontext.gregs[libc::REG_RIP as usize] as usize };
+    report::write_all(b"confpass: violation: ");
+    report::write_all(what);
+    report::write_all(b" at pc ");
+    report::write_hex(pc);
+    report::write_all(b"\n");
+    // SAFETY: ends the process at once.
+    unsafe { libc::_exit(report::VIOLATION_EXIT) }
+}
+
+/// Gives signal `sig` its default action back (the handler returns and the instruction faults
+/// again, as if confpass had not been there).
+fn restore_default(sig: libc::c_int) {
+    // SAFETY: installing the default action with a zeroed sigaction.
     unsafe {
-        let addr = (*info).si_addr() as usize;
-        if addr >= (PUBLIC_BIT | RESERVED_LO) && addr < (PUBLIC_BIT | RESERVED_LO) + RESERVED_SIZE {
-            let uc = ctx as *const libc::ucontext_t;
-            let pc = (*uc).uc_mcontext.gregs[libc::REG_RIP as usize] as usize;
-            report::write_all(b"confpass: violation: public-access inside the protected region (sent away by the public mask) at pc ");
-            report::write_hex(pc);
-            report::write_all(b"\n");
-            libc::_exit(report::VIOLATION_EXIT);
-        }
-        if (PUBLIC_BIT..PUBLIC_BIT + NULL_IMAGE).contains(&addr) {
-            let uc = ctx as *const libc::ucontext_t;
-            let pc = (*uc).uc_mcontext.gregs[libc::REG_RIP as usize] as usize;
-            report::write_all(b"confpass: violation: public-access below public memory (a null pointer, or a pointer that walked off public memory) at pc ");
-            report::write_hex(pc);
-            report::write_all(b"\n");
-            libc::_exit(report::VIOLATION_EXIT);
-        }
-        if in_guard_zone(addr) {
-            let uc = ctx as *const libc::ucontext_t;
-            let pc = (*uc).uc_mcontext.gregs[libc::REG_RIP as usize] as usize;
-            report::write_all(b"confpass: violation: access to a guard zone of the protected block (a pointer walked towards the other side) at pc ");
-            report::write_hex(pc);
-            report::write_all(b"\n");
-            libc::_exit(report::VIOLATION_EXIT);
-        }
         let mut dfl: libc::sigaction = core::mem::zeroed();
         dfl.sa_sigaction = libc::SIG_DFL;
-        libc::sigaction(libc::SIGSEGV, &dfl, core::ptr::null_mut());
+        libc::sigaction(sig, &dfl, core::ptr::null_mut());
     }
+}
+
+/// A fault in memory no access of a protected program may reach: a guard zone (an access a
+/// guard let through because it was within its window of a checked pointer, or a loop walk
+/// whose start was checked, went on towards the other side), the image of the block under the
+/// public mask, or the unmapped area below public memory. Reported as a violation; any other
+/// fault keeps its default meaning.
+extern "C" fn on_sigsegv(_sig: libc::c_int, info: *mut libc::siginfo_t, ctx: *mut libc::c_void) {
+    // SAFETY: the kernel passes the fault's siginfo and the interrupted context.
+    let addr = unsafe { (*info).si_addr() } as usize;
+    let image = PUBLIC_BIT | RESERVED_LO;
+    let what: &[u8] = if (image..image + RESERVED_SIZE).contains(&addr) {
+        b"public-access inside the protected region (sent away by the public mask)"
+    } else if (PUBLIC_BIT..PUBLIC_BIT + NULL_IMAGE).contains(&addr) {
+        b"public-access below public memory (a null pointer, or a pointer that walked off public memory)"
+    } else if in_guard_zone(addr) {
+        b"access to a guard zone of the protected block (a pointer walked towards the other side)"
+    } else {
+        return restore_default(libc::SIGSEGV);
+    };
+    // SAFETY: the handler's own context.
+    unsafe { report_at_pc(ctx, what) }
 }
 
 /// KCFI's check failed (`ud2` after the id compare of an indirect call): report it as a
@@ -77,19 +89,14 @@ extern "C" fn on_sigsegv(_sig: libc::c_int, info: *mut libc::siginfo_t, ctx: *mu
 extern "C" fn on_sigill(_sig: libc::c_int, _info: *mut libc::siginfo_t, ctx: *mut libc::c_void) {
     // SAFETY: the kernel passes the interrupted context; the bytes before the trapping
     // instruction are code of this process.
-    unsafe {
-        let uc = ctx as *const libc::ucontext_t;
-        let pc = (*uc).uc_mcontext.gregs[libc::REG_RIP as usize] as usize;
-        let code = core::slice::from_raw_parts((pc - 2) as *const u8, 4);
-        // `je +2; ud2`: the check sequence LLVM emits for a "kcfi" operand bundle on x86-64.
-        if code == [0x74, 0x02, 0x0f, 0x0b] {
-            report::write_all(b"confpass: violation: cfi-indirect-call (the target is not a function entry of the call's taint signature) at pc ");
-            report::write_hex(pc);
-            report::write_all(b"\n");
-            libc::_exit(report::VIOLATION_EXIT);
-        }
-        let mut dfl: libc::sigaction = core::mem::zeroed();
-        dfl.sa_sigaction = libc::SIG_DFL;
-        libc::sigaction(libc::SIGILL, &dfl, core::ptr::null_mut());
+    let code = unsafe {
+        let pc = (*(ctx as *const libc::ucontext_t)).uc_mcontext.gregs[libc::REG_RIP as usize] as usize;
+        core::slice::from_raw_parts((pc - 2) as *const u8, 4)
+    };
+    // `je +2; ud2`: the check sequence LLVM emits for a "kcfi" operand bundle on x86-64.
+    if code == [0x74, 0x02, 0x0f, 0x0b] {
+        // SAFETY: the handler's own context.
+        unsafe { report_at_pc(ctx, b"cfi-indirect-call (the target is not a function entry of the call's taint signature)") }
     }
+    restore_default(libc::SIGILL);
 }

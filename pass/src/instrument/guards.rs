@@ -170,7 +170,7 @@ pub fn public_masked<'m>(root: Value<'m>) -> Option<Value<'m>> {
     let or = root.operands().next()?;
     let ops: Vec<Value<'m>> = or.operands().collect();
     let pi = *ops.first()?;
-    (or.opcode() == Some(Opcode::LLVMOr) && ops.get(1)?.const_int() == Some(PUBLIC_BIT as i64) && pi.opcode() == Some(Opcode::LLVMPtrToInt))
+    (or.opcode() == Some(Opcode::LLVMOr) && ops.get(1)?.const_int() == Some(PUBLIC_BIT as i64) && pi.opcode().or(pi.const_expr_opcode()) == Some(Opcode::LLVMPtrToInt))
         .then(|| pi.operands().next())
         .flatten()
 }
@@ -178,6 +178,17 @@ pub fn public_masked<'m>(root: Value<'m>) -> Option<Value<'m>> {
 /// Whether `v` is `ptrmask(x, PRIVATE_MASK)` (the private mask before its BASE step).
 pub fn is_private_mask(v: Value<'_>) -> bool {
     v.called_value().is_some_and(|c| c.name().starts_with("llvm.ptrmask")) && v.call_args().get(1).and_then(|c| c.const_int()) == Some(PRIVATE_MASK as i64)
+}
+
+/// The largest length a masked `memcpy`/`memset` of a side keeps: a private range starting in
+/// private data (32 GiB) and shorter than 16 GiB ends in the unmapped gap below the native
+/// stacks at worst; a public range starting above 2^46 and shorter than 2^40 never wraps
+/// around to the block. Lengths that large would fault anyway.
+pub fn length_cap(side: Side) -> u64 {
+    match side {
+        Side::Private => (1 << (K_DATA - 1)) - 1,
+        Side::Public => (1 << 40) - 1,
+    }
 }
 
 /// Whether a function is confpass's own (the runtime's entry points, generated constructors).
@@ -543,10 +554,10 @@ fn first_insertion<'m>(b: Block<'m>) -> Value<'m> {
         .expect("a block ends in a terminator")
 }
 
-/// A mask is pure and cheap: it goes right after the definition, where it covers every use.
-/// A compare goes where every access of the root is dominated by it and no earlier (a
-/// speculated compare costs on paths that do not need it), then out of every loop the root
-/// is invariant in.
+/// A guard goes where every access of the root is dominated by it and no earlier (a guard
+/// computed on paths that do not need it costs for nothing), then out of every loop the root
+/// is invariant in. Without `sink` (the compares of a phi's values), right after the root's
+/// definition.
 fn placement<'m>(ed: &Editor<'m>, f: Value<'m>, cfg: &Cfg<'m>, root: Value<'m>, members: &[Member<'m>], sink: bool) -> Place<'m> {
     let Some(after) = after_definition(ed, f, root) else { return Place::PerAccess };
     if !sink {
@@ -729,6 +740,23 @@ pub fn insert<'m>(ed: &Editor<'m>, view: &ModuleView<'m>, taint: &Findings<'m>, 
                         groups.len() - 1
                     });
                     groups[i].1.push(Member { site: s, off, at });
+                }
+                size if how == How::Mask && is_memory_intrinsic(s.inst) => {
+                    // Branch-free: the address forced to its side and the length capped so that
+                    // the range cannot leave it (`mask_range`).
+                    ed.position_before(s.inst);
+                    let guarded = match sd {
+                        Side::Private => ed.byte_offset_any(ed.ptrmask(s.ptr, PRIVATE_MASK), BASE as i64),
+                        Side::Public => ed.set_pointer_bits(s.ptr, PUBLIC_BIT),
+                    };
+                    ed.set_operand(s.inst, s.operand, guarded);
+                    let len = s.inst.call_args()[2];
+                    ed.set_operand(s.inst, 2, ed.and(len, ed.const_int(len.ty(), length_cap(sd))));
+                    public_masks |= sd == Side::Public;
+                    stats.inc(match size {
+                        Size::Dynamic(_) => "guards-range-masked",
+                        Size::Fixed(_) => "guards-long-constant-masked",
+                    });
                 }
                 size => {
                     // A run-time range check before the access.

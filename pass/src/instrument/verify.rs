@@ -94,6 +94,39 @@ fn masked<'m>(ed: &Editor<'m>, root: Value<'m>, off: i64) -> Option<(Value<'m>, 
     None
 }
 
+/// A `memcpy`/`memset` whose pointer operand `ptr` is masked to its side (no offset after the
+/// mask) and whose length is capped for that side (`guards::length_cap`).
+fn masked_range<'m>(ed: &Editor<'m>, ptr: Value<'m>, inst: Value<'m>, taint: &Findings<'m>) -> bool {
+    let side = if let Some(orig) = guards::public_masked(ptr) {
+        Some((orig, Side::Public))
+    } else {
+        let (root, off) = ed.root_and_offset(ptr);
+        masked(ed, root, off).filter(|(_, off)| *off == 0).map(|(orig, _)| (orig, Side::Private))
+    };
+    let Some((_, side)) = side.filter(|(orig, sd)| guards::side(*orig, taint) == *sd) else { return false };
+    let cap = guards::length_cap(side) as i64;
+    let Some(len) = inst.call_args().get(2).copied() else { return false };
+    // The length's smallest cap, through the `and`s of both operands' guards.
+    let mut v = len;
+    let mut smallest = i64::MAX;
+    for _ in 0..4 {
+        if let Some(n) = v.const_int() {
+            smallest = smallest.min(if n < 0 { i64::MAX } else { n });
+            break;
+        }
+        let ops: Vec<Value<'m>> = v.operands().collect();
+        match (v.opcode(), ops.get(1).and_then(|c| c.const_int())) {
+            (Some(Opcode::LLVMAnd), Some(c)) if c >= 0 => {
+                smallest = smallest.min(c);
+                v = ops[0];
+            }
+            _ => break,
+        }
+    }
+    let capped = smallest <= cap;
+    inst.called_value().is_some_and(|c| c.name().starts_with("llvm.mem")) && capped
+}
+
 /// A run-time range check of (`ptr`, `len`) for `side` right before `inst` (among the calls
 /// and casts inserted there).
 fn range_checked<'m>(inst: Value<'m>, ptr: Value<'m>, len: Value<'m>, side: Side) -> bool {
@@ -251,8 +284,10 @@ pub fn check<'m>(ed: &Editor<'m>, view: &ModuleView<'m>, taint: &Findings<'m>, p
                                     || walk_covered(ed, &cfg, checked_root, side, at, reach))
                         }
                     }
-                    Size::Fixed(n) => range_checked(s.inst, s.ptr, ed.const_int(ed.int(64), n), guards::side(s.ptr, taint)),
-                    Size::Dynamic(len) => range_checked(s.inst, s.ptr, len, guards::side(s.ptr, taint)),
+                    Size::Fixed(n) => {
+                        range_checked(s.inst, s.ptr, ed.const_int(ed.int(64), n), guards::side(s.ptr, taint)) || masked_range(ed, s.ptr, s.inst, taint)
+                    }
+                    Size::Dynamic(len) => range_checked(s.inst, s.ptr, len, guards::side(s.ptr, taint)) || masked_range(ed, s.ptr, s.inst, taint),
                 };
                 if ok {
                     proven += 1;
