@@ -127,12 +127,12 @@ pub unsafe extern "C" fn __confpass_violation(kind: *const c_char, file: *const 
 /// `kind` and `file` are null or NUL-terminated strings.
 #[no_mangle]
 pub unsafe extern "C" fn __confpass_check_range(p: usize, n: usize, private: u32, kind: *const c_char, file: *const c_char, line: u32) {
-    use crate::layout::{is_private, RESERVED_LO, RESERVED_SIZE};
+    use crate::layout::{is_private_data, RESERVED_LO, RESERVED_SIZE};
     if n == 0 {
         return;
     }
     let ok = if private != 0 {
-        is_private(p, n)
+        is_private_data(p, n)
     } else {
         // A length past the end of the address space (a capacity such as SIZE_MAX) reaches
         // to its end: what matters is whether the range meets the block.

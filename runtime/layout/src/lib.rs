@@ -76,9 +76,17 @@ pub const PUBLIC_BIT: usize = 1 << 46;
 /// The reservation that catches masked null pointers: [PUBLIC_BIT, PUBLIC_BIT + NULL_IMAGE).
 pub const NULL_IMAGE: usize = 1 << 32;
 
-/// Whether `[p, p + n)` lies inside private data (the lower half of the private region).
+/// Whether `[p, p + n)` lies inside the private region (the runtime API's test of a buffer:
+/// private memory, wherever it is).
 #[inline]
 pub fn is_private(p: usize, n: usize) -> bool {
+    p >= BASE && n <= REGION && p - BASE <= REGION - n
+}
+
+/// Whether `[p, p + n)` lies inside private data, the lower half of the private region: where
+/// a guarded private access may go (the run-time range check).
+#[inline]
+pub fn is_private_data(p: usize, n: usize) -> bool {
     p >= BASE && n <= DATA_SIZE && p - BASE <= DATA_SIZE - n
 }
 
