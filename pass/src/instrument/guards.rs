@@ -787,7 +787,8 @@ pub fn insert<'m>(ed: &Editor<'m>, view: &ModuleView<'m>, taint: &Findings<'m>, 
                     Place::BlockStart(b) | Place::Hoisted(b) => Some(b),
                     Place::PerAccess => None,
                 };
-                let split = block.is_some_and(|b| is_dispatch(b) && members.iter().all(|m| m.at.parent_block() != Some(b)));
+                // (Not the compares of a phi's values: they must stay at their definitions.)
+                let split = !at_def && block.is_some_and(|b| is_dispatch(b) && members.iter().all(|m| m.at.parent_block() != Some(b)));
                 if !split {
                     return vec![((root, sd, how), members, place)];
                 }
