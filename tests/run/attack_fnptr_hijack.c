@@ -18,16 +18,33 @@
 #include <stdio.h>
 #include <string.h>
 
-private char recovery_code[24] = "S3CR3T-cfi-2b6d";
+#ifndef RECOVERY_CODE /* attack_cfi_declassifier_wrapper.c runs this attack with its own */
+#define RECOVERY_CODE "S3CR3T-cfi-2b6d"
+#endif
+private char recovery_code[24] = RECOVERY_CODE;
 
 static void cmd_help(const char *who) { printf("%s: try echo\n", who); }
 static void cmd_echo(const char *who) { printf("%s\n", who); }
+#ifndef DECLASSIFY_IN_HELPER
 /* Admin only: the recovery code is declassified on purpose. */
 static void cmd_recovery(const char *who) {
     char shown[24];
     conf_declassify_bytes(shown, recovery_code, sizeof shown);
     printf("recovery code for %s: %.23s\n", who, shown);
 }
+#else
+/* Declassifies the recovery code on purpose (used by the recovery command and the console). */
+__attribute__((noinline)) void show_recovery_code(const char *who) {
+    char shown[24];
+    conf_declassify_bytes(shown, recovery_code, sizeof shown);
+    printf("recovery code for %s: %.23s\n", who, shown);
+}
+/* Admin only. */
+static void cmd_recovery(const char *who) {
+    printf("recovery requested by %s\n", who);
+    show_recovery_code(who);
+}
+#endif
 
 struct command {
     const char *name;

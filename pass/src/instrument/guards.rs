@@ -489,6 +489,8 @@ pub struct Cfg<'m> {
     index: HashMap<Block<'m>, usize>,
     idom: Vec<usize>,
     loops: Vec<(usize, Vec<bool>)>,
+    /// Per loop header: the index of its loop and the blocks that branch back to it.
+    latches: HashMap<usize, (usize, Vec<Block<'m>>)>,
 }
 
 impl<'m> Cfg<'m> {
@@ -498,21 +500,26 @@ impl<'m> Cfg<'m> {
         let succs: Vec<Vec<usize>> = blocks.iter().map(|b| b.successors().iter().filter_map(|s| index.get(s).copied()).collect()).collect();
         let idom = cfg::dominators(&succs);
         let loops = cfg::natural_loops(&succs, &idom);
-        Cfg { blocks, index, idom, loops }
+        let latches = loops
+            .iter()
+            .enumerate()
+            .map(|(l, (h, body))| (*h, (l, (0..blocks.len()).filter(|&b| body[b] && succs[b].contains(h)).map(|b| blocks[b]).collect())))
+            .collect();
+        Cfg { blocks, index, idom, loops, latches }
     }
 
     /// Whether block `b` is in the natural loop headed by `header`.
     pub fn in_loop(&self, header: Block<'m>, b: Block<'m>) -> bool {
-        match (self.index.get(&header), self.index.get(&b)) {
-            (Some(h), Some(&b)) => self.loops.iter().any(|(x, body)| x == h && body[b]),
+        match (self.index.get(&header).and_then(|h| self.latches.get(h)), self.index.get(&b)) {
+            (Some((l, _)), Some(&b)) => self.loops[*l].1[b],
             _ => false,
         }
     }
 
     /// The blocks of the loop headed by `header` that branch back to it (none if it heads no
     /// loop).
-    pub fn latches(&self, header: Block<'m>) -> Vec<Block<'m>> {
-        self.blocks.iter().filter(|b| self.in_loop(header, **b) && b.successors().contains(&header)).copied().collect()
+    pub fn latches(&self, header: Block<'m>) -> &[Block<'m>] {
+        self.index.get(&header).and_then(|h| self.latches.get(h)).map_or(&[], |(_, v)| v.as_slice())
     }
 
     /// Whether block `a` dominates block `b` (false for blocks not in this CFG).
