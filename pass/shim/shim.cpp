@@ -42,7 +42,7 @@ using namespace llvm;
 // Values are forwarded as integers; the enums are mirrored in src/options.rs.
 
 namespace {
-enum class Mode : uint32_t { Full, Loads, Stores, Cfi, CheckOnly, Off };
+enum class Mode : uint32_t { Full, Loads, Stores, Cfi, CheckOnly, Off, Partition };
 enum class FlowPolicy : uint32_t { Deny, Warn, Allow };
 enum class Guard : uint32_t { Mask, Trap };
 
@@ -58,7 +58,8 @@ cl::opt<Mode> OptMode(
                clEnumValN(Mode::Stores, "stores", "static checks, partition, store guards only"),
                clEnumValN(Mode::Cfi, "cfi", "static checks, partition, CFI only"),
                clEnumValN(Mode::CheckOnly, "check-only", "static checks, no instrumentation"),
-               clEnumValN(Mode::Off, "off", "nothing: the plugin leaves the module alone")));
+               clEnumValN(Mode::Off, "off", "nothing: the plugin leaves the module alone"),
+               clEnumValN(Mode::Partition, "partition", "static checks, partition only (no guards, no CFI)")));
 
 // Default deny: an implicit flow leaks as surely as an explicit one (ConfLLVM left it open).
 cl::opt<FlowPolicy> OptImplicitFlows(

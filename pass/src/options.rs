@@ -13,11 +13,13 @@ pub enum Mode {
     Cfi,
     CheckOnly,
     Off,
+    /// The partition alone: what the layout costs, measured apart from guards and CFI.
+    Partition,
 }
 
 impl Mode {
     /// Order of the shim's enum.
-    const ALL: [Mode; 6] = [Mode::Full, Mode::Loads, Mode::Stores, Mode::Cfi, Mode::CheckOnly, Mode::Off];
+    const ALL: [Mode; 7] = [Mode::Full, Mode::Loads, Mode::Stores, Mode::Cfi, Mode::CheckOnly, Mode::Off, Mode::Partition];
 
     pub fn from_raw(raw: u32) -> Option<Mode> {
         Self::ALL.get(raw as usize).copied()
@@ -35,6 +37,7 @@ impl Mode {
             Mode::Cfi => "cfi",
             Mode::CheckOnly => "check-only",
             Mode::Off => "off",
+            Mode::Partition => "partition",
         }
     }
 
@@ -157,7 +160,7 @@ mod tests {
         for m in Mode::ALL {
             assert_eq!(Mode::from_raw(m.to_raw()), Some(m));
         }
-        assert_eq!(Mode::from_raw(6), None);
+        assert_eq!(Mode::from_raw(7), None);
     }
 
     #[test]
@@ -166,5 +169,6 @@ mod tests {
         assert!(!Mode::Stores.guards_loads() && Mode::Stores.guards_stores());
         assert!(Mode::CheckOnly.checks() && !Mode::CheckOnly.instruments());
         assert!(!Mode::Off.checks() && !Mode::Off.instruments());
+        assert!(Mode::Partition.instruments() && !Mode::Partition.guards_loads() && !Mode::Partition.guards_stores() && !Mode::Partition.cfi());
     }
 }

@@ -23,11 +23,15 @@
 //! pointer at entry, lowers it by the frame size (aligned), addresses its locals inside the
 //! frame, and stores the old value back before every return. After a call that returns twice
 //! (`setjmp`) it stores its own frame pointer again, so a `longjmp` back into it finds its frame.
+//! With the mask flavour of the guards, the frame is public-masked where it is made (`p | 2^46`,
+//! see `guards`): the thread-local lies in public memory, where a corrupted public store could
+//! point it into the block, and one mask at entry then covers every access to the frame's locals
+//! within the guard window (the guards and `verify` both read the mask as the proof).
 
 use std::collections::HashSet;
 
 use super::globals::image_layout;
-use super::guards::{BASE, PRIVATE_MASK};
+use super::guards::{BASE, PRIVATE_MASK, PUBLIC_BIT};
 use crate::analysis::taint::Findings;
 use crate::llvm::edit::Editor;
 use crate::llvm::{ModuleView, Opcode, Value};
@@ -125,7 +129,7 @@ fn accessed_in_bounds<'m>(ed: &Editor<'m>, a: Value<'m>, size: u64) -> bool {
 }
 
 /// Moves the public locals that need it to the public stack.
-pub fn move_public_locals<'m>(ed: &Editor<'m>, view: &ModuleView<'m>, taint: &Findings<'m>, stats: &mut Stats) {
+pub fn move_public_locals<'m>(ed: &Editor<'m>, view: &ModuleView<'m>, taint: &Findings<'m>, mask: bool, stats: &mut Stats) {
     let ptr = ed.ptr(0);
     let mut sp = None;
     for f in view.functions().filter(|f| !f.is_declaration()).collect::<Vec<_>>() {
@@ -166,6 +170,7 @@ pub fn move_public_locals<'m>(ed: &Editor<'m>, view: &ModuleView<'m>, taint: &Fi
         } else {
             let lowered = ed.byte_offset_back(old, total);
             let frame = if align > 16 { ed.align_down(lowered, align) } else { lowered };
+            let frame = if mask { ed.set_pointer_bits(frame, PUBLIC_BIT) } else { frame };
             ed.store(frame, sp);
             frame
         };
@@ -175,9 +180,23 @@ pub fn move_public_locals<'m>(ed: &Editor<'m>, view: &ModuleView<'m>, taint: &Fi
                     ed.erase(u);
                 }
             }
-            ed.position_after(frame);
-            let addr = ed.byte_offset(frame, off);
-            ed.replace_all_uses(*a, addr);
+            // Each user computes its address right before it (SafeStack does the same): one
+            // address per local made at entry would stay live through the whole function, and
+            // a large one (an interpreter's) spills them all at every call. A phi's value must
+            // exist at the end of its incoming block: those take the one made after the frame.
+            let mut at_entry = None;
+            for u in a.users().collect::<Vec<_>>() {
+                let addr = if u.opcode() == Some(Opcode::LLVMPHI) {
+                    *at_entry.get_or_insert_with(|| {
+                        ed.position_after(frame);
+                        ed.byte_offset(frame, off)
+                    })
+                } else {
+                    ed.position_before(u);
+                    ed.byte_offset(frame, off)
+                };
+                ed.replace_operand(u, *a, addr);
+            }
             ed.erase(*a);
         }
         for &a in &dynamic {
@@ -190,6 +209,7 @@ pub fn move_public_locals<'m>(ed: &Editor<'m>, view: &ModuleView<'m>, taint: &Fi
             let cur = ed.load(ptr, sp);
             let lowered = ed.byte_offset_back_dynamic(cur, bytes);
             let addr = ed.align_down(lowered, ed.abi_align(t).max(ed.alignment(a)).max(16));
+            let addr = if mask { ed.set_pointer_bits(addr, PUBLIC_BIT) } else { addr };
             ed.store(addr, sp);
             for u in a.users().collect::<Vec<_>>() {
                 if u.called_value().is_some_and(|c| c.name().starts_with("llvm.lifetime")) {

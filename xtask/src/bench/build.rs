@@ -27,7 +27,7 @@ const FIXED_ENV: &[(&str, &str)] =
 
 /// The confpass modes measured, in report order.
 /// `-trap` variants use `-confpass-guard=trap` (the default flavour is `mask`).
-pub const MODES: &[&str] = &["off", "cfi", "stores", "loads", "full", "stores-trap", "loads-trap", "full-trap"];
+pub const MODES: &[&str] = &["off", "partition", "cfi", "stores", "loads", "full", "stores-trap", "loads-trap", "full-trap"];
 
 /// One way of building a program.
 #[derive(Clone)]
