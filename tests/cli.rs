@@ -116,6 +116,43 @@ fn modes_select_the_steps() {
     }
 }
 
+/// `partition` lays memory out (a private global relocated, an escaping public local moved to
+/// the public stack) and inserts neither guards nor CFI; the program still runs.
+#[test]
+fn partition_mode_applies_the_layout_alone() {
+    let dir = tempdir();
+    let src = write(
+        dir.path(),
+        "layout.c",
+        r#"
+#include <confpass.h>
+#include <stdio.h>
+private int secret = 7;
+__attribute__((noinline)) void fill(int *p, int n) { for (int i = 0; i < n; i++) p[i] = i; }
+int main(int argc, char **argv) {
+    (void)argv;
+    int local[8];
+    fill(local, 8);
+    secret += argc;
+    printf("sum %d\n", local[3] + local[7]);
+    return 0;
+}
+"#,
+    );
+    let exe = dir.path().join("layout");
+    let out = run(confcc().args(["-O2", "-mllvm", "-confpass-stats", "-mllvm", "-confpass-mode=partition"]).arg(&src).arg("-o").arg(&exe));
+    out.assert_code(0, "partition build");
+    for wanted in ["modules-instrumented", "public-locals-moved", "private-globals-relocated"] {
+        assert!(out.stderr.contains(wanted), "partition lacks {wanted}: {}", out.stderr);
+    }
+    for unwanted in ["guards-", "verified-accesses", "cfi-"] {
+        assert!(!out.stderr.contains(unwanted), "partition has {unwanted}: {}", out.stderr);
+    }
+    let ran = run(&mut Command::new(&exe));
+    ran.assert_code(0, "partition binary");
+    assert_eq!(ran.stdout, "sum 10\n");
+}
+
 #[test]
 fn unknown_option_values_are_errors() {
     let dir = tempdir();
