@@ -44,7 +44,7 @@ pub fn run<'m>(module: &'m BorrowedModule<'_>, view: &ModuleView<'m>, opts: &Opt
         stack::mirror_private_locals(&ed, view, &taint, stats);
     }
     let mut diags = globals::relocate(&ed, view, stats);
-    if opts.mode.guards_loads() || opts.mode.guards_stores() {
+    if guarded {
         diags.extend(guards::insert(&ed, view, &taint, &policy, opts, stats));
     }
     if opts.verify && diags.is_empty() {

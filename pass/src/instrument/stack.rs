@@ -185,7 +185,9 @@ pub fn move_public_locals<'m>(ed: &Editor<'m>, view: &ModuleView<'m>, taint: &Fi
             // a large one (an interpreter's) spills them all at every call. A phi's value must
             // exist at the end of its incoming block: those take the one made after the frame.
             let mut at_entry = None;
-            for u in a.users().collect::<Vec<_>>() {
+            let mut seen = HashSet::new();
+            // A user with two operands on the local (`memcpy(a, a)`) is listed twice.
+            for u in a.users().filter(|u| seen.insert(*u)).collect::<Vec<_>>() {
                 let addr = if u.opcode() == Some(Opcode::LLVMPHI) {
                     *at_entry.get_or_insert_with(|| {
                         ed.position_after(frame);
