@@ -171,6 +171,13 @@ fn check(module: &BorrowedModule<'_>, view: &ModuleView<'_>, opts: &Options, sta
     if let Some(target) = &opts.sarif {
         write_sarif(module, view, target, &diags, &findings.declassifications);
     }
+    if opts.mode.instruments() {
+        // After the checks, which see clang's code as it came.
+        let deferred = instrument::stack::defer_auto_init(&Editor::new(module), view);
+        if deferred > 0 {
+            stats.add("auto-init-deferred", deferred);
+        }
+    }
     true
 }
 

@@ -9,7 +9,7 @@
 mod cfi;
 mod globals;
 pub mod guards;
-mod stack;
+pub mod stack;
 pub mod valist;
 mod verify;
 mod walk;
@@ -26,6 +26,7 @@ use crate::stats::Stats;
 pub fn run<'m>(module: &'m BorrowedModule<'_>, view: &ModuleView<'m>, opts: &Options, stats: &mut Stats) -> Vec<Diagnostic<Value<'m>>> {
     stats.inc("modules-instrumented");
     let ed = Editor::new(module);
+    let zeroing = stack::restore_auto_init(&ed, view);
     // Which locals may hold private data, on the optimised module (the checks ran before);
     // implicit flows count whatever the reporting policy.
     let mut quiet = Stats::default();
@@ -38,7 +39,7 @@ pub fn run<'m>(module: &'m BorrowedModule<'_>, view: &ModuleView<'m>, opts: &Opt
     let sigs = annotations::read(view, &mut Vec::new());
     let taint = taint::analyze(view, &sigs, &policy, FlowPolicy::Deny, &mut quiet);
     let guarded = opts.mode.guards_loads() || opts.mode.guards_stores();
-    stack::move_public_locals(&ed, view, &taint, guarded && opts.guard == Guard::Mask, stats);
+    stack::move_public_locals(&ed, view, &taint, &zeroing, guarded && opts.guard == Guard::Mask, stats);
     if guarded {
         // Guarded private accesses reach private data only, not the native stacks.
         stack::mirror_private_locals(&ed, view, &taint, stats);

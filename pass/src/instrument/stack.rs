@@ -23,6 +23,13 @@
 //! pointer at entry, lowers it by the frame size (aligned), addresses its locals inside the
 //! frame, and stores the old value back before every return. After a call that returns twice
 //! (`setjmp`) it stores its own frame pointer again, so a `longjmp` back into it finds its frame.
+//! confcc zero-initialises every local (`-ftrivial-auto-var-init=zero`) so that none exposes
+//! old native-stack contents, which may be private. The public stack only ever holds public
+//! data, so a moved local's zeroing hides nothing: it is dropped. It cannot be dropped after
+//! LLVM optimised with it in sight (DSE deletes the program's own stores of the zeros it knows
+//! are there), so the check step hides the zero from LLVM first ([`defer_auto_init`]: the
+//! memset writes a byte read, volatile, from `__confpass_auto_init_fill`) and the instrument
+//! step gives it back ([`restore_auto_init`]) before it drops the moved locals' memsets.
 //! With the mask flavour of the guards, the frame is public-masked where it is made (`p | 2^46`,
 //! see `guards`): the thread-local lies in public memory, where a corrupted public store could
 //! point it into the block, and one mask at entry then covers every access to the frame's locals
@@ -128,8 +135,96 @@ fn accessed_in_bounds<'m>(ed: &Editor<'m>, a: Value<'m>, size: u64) -> bool {
     true
 }
 
+/// A global byte, always 0, that clang's auto-init memsets of locals write between the check
+/// and the instrument steps (a volatile load of it, which LLVM cannot fold).
+pub const AUTO_INIT_FILL: &str = "__confpass_auto_init_fill";
+
+/// Check step, before LLVM optimises: each of clang's `-ftrivial-auto-var-init` memsets of a
+/// local (`!annotation "auto-init"`, zero bytes, on an `alloca`) writes the fill byte instead;
+/// returns how many. LLVM then cannot lean on the zeros (delete a later store of zeros, forward
+/// a zero to a load), so the instrument step may drop the memset of a local that moves to the
+/// public stack, and gives every other one its zero back. In a module that is never
+/// instrumented (mode `off` at an LTO link) the memsets still write zeros, read from memory.
+pub fn defer_auto_init<'m>(ed: &Editor<'m>, view: &ModuleView<'m>) -> u64 {
+    let i8t = ed.int(8);
+    let mut fill = None;
+    let mut n = 0;
+    for f in view.functions().filter(|f| !f.is_declaration()) {
+        for inst in f.instructions().collect::<Vec<_>>() {
+            if !inst.called_value().is_some_and(|c| c.name().starts_with("llvm.memset")) || !inst.has_annotation("auto-init") {
+                continue;
+            }
+            let args = inst.call_args();
+            if args.first().and_then(|d| d.opcode()) != Some(Opcode::LLVMAlloca) || args.get(1).and_then(|v| v.const_int()) != Some(0) {
+                continue;
+            }
+            let g = *fill.get_or_insert_with(|| {
+                let g = ed.add_global(i8t, AUTO_INIT_FILL, 0);
+                ed.set_initializer(g, ed.const_int(i8t, 0));
+                ed.set_linkage(g, crate::llvm::edit::Linkage::LLVMLinkOnceODRLinkage);
+                g
+            });
+            ed.position_before(inst);
+            let byte = ed.load_volatile(i8t, g);
+            ed.set_operand(inst, 1, byte);
+            n += 1;
+        }
+    }
+    n
+}
+
+/// Instrument step: every read of the fill byte becomes the constant 0 again; returns the
+/// memsets that wrote it (clang's zeroing of locals, as `defer_auto_init` found them).
+pub fn restore_auto_init<'m>(ed: &Editor<'m>, view: &ModuleView<'m>) -> HashSet<Value<'m>> {
+    let mut memsets = HashSet::new();
+    let Some(g) = view.global(AUTO_INIT_FILL) else { return memsets };
+    let zero = ed.const_int(ed.int(8), 0);
+    for load in g.users().filter(|u| u.opcode() == Some(Opcode::LLVMLoad)).collect::<Vec<_>>() {
+        for u in load.users() {
+            if u.called_value().is_some_and(|c| c.name().starts_with("llvm.memset")) && u.call_args().get(1) == Some(&load) {
+                memsets.insert(u);
+            }
+        }
+        ed.replace_all_uses(load, zero);
+        ed.erase(load);
+    }
+    ed.delete_if_unused(g);
+    memsets
+}
+
+/// Erases the zeroing memsets (from [`restore_auto_init`]) of a local that moves to the public
+/// stack, found through its address and GEPs of it; returns how many.
+fn drop_auto_init<'m>(ed: &Editor<'m>, a: Value<'m>, zeroing: &HashSet<Value<'m>>) -> u64 {
+    let mut work = vec![a];
+    let mut seen = HashSet::new();
+    let mut dead = Vec::new();
+    while let Some(p) = work.pop() {
+        if !seen.insert(p) {
+            continue;
+        }
+        for u in p.users() {
+            if matches!(u.opcode(), Some(Opcode::LLVMGetElementPtr | Opcode::LLVMBitCast)) && u.operands().next() == Some(p) {
+                work.push(u);
+            } else if zeroing.contains(&u) && u.call_args().first() == Some(&p) && !dead.contains(&u) {
+                dead.push(u);
+            }
+        }
+    }
+    for &u in &dead {
+        ed.erase(u);
+    }
+    dead.len() as u64
+}
+
 /// Moves the public locals that need it to the public stack.
-pub fn move_public_locals<'m>(ed: &Editor<'m>, view: &ModuleView<'m>, taint: &Findings<'m>, mask: bool, stats: &mut Stats) {
+pub fn move_public_locals<'m>(
+    ed: &Editor<'m>,
+    view: &ModuleView<'m>,
+    taint: &Findings<'m>,
+    zeroing: &HashSet<Value<'m>>,
+    mask: bool,
+    stats: &mut Stats,
+) {
     let ptr = ed.ptr(0);
     let mut sp = None;
     for f in view.functions().filter(|f| !f.is_declaration()).collect::<Vec<_>>() {
@@ -174,7 +269,9 @@ pub fn move_public_locals<'m>(ed: &Editor<'m>, view: &ModuleView<'m>, taint: &Fi
             ed.store(frame, sp);
             frame
         };
+        let mut dropped = 0;
         for ((a, _, _), off) in moved.iter().zip(offsets) {
+            dropped += drop_auto_init(ed, *a, zeroing);
             for u in a.users().collect::<Vec<_>>() {
                 if u.called_value().is_some_and(|c| c.name().starts_with("llvm.lifetime")) {
                     ed.erase(u);
@@ -213,6 +310,7 @@ pub fn move_public_locals<'m>(ed: &Editor<'m>, view: &ModuleView<'m>, taint: &Fi
             let addr = ed.align_down(lowered, ed.abi_align(t).max(ed.alignment(a)).max(16));
             let addr = if mask { ed.set_pointer_bits(addr, PUBLIC_BIT) } else { addr };
             ed.store(addr, sp);
+            dropped += drop_auto_init(ed, a, zeroing);
             for u in a.users().collect::<Vec<_>>() {
                 if u.called_value().is_some_and(|c| c.name().starts_with("llvm.lifetime")) {
                     ed.erase(u);
@@ -252,6 +350,9 @@ pub fn move_public_locals<'m>(ed: &Editor<'m>, view: &ModuleView<'m>, taint: &Fi
             }
         }
         stats.add("public-locals-moved", moved.len() as u64);
+        if dropped > 0 {
+            stats.add("public-locals-zeroing-dropped", dropped);
+        }
         stats.inc("functions-with-public-frames");
     }
 }

@@ -599,6 +599,14 @@ impl<'m> Editor<'m> {
         val(unsafe { llc::LLVMBuildLoad2(self.builder, t.raw, ptr.raw, c"".as_ptr() as *const c_char) })
     }
 
+    /// A volatile load: LLVM neither folds nor moves it.
+    pub fn load_volatile(&self, t: Type<'m>, ptr: Value<'m>) -> Value<'m> {
+        let l = self.load(t, ptr);
+        // SAFETY: a load instruction just built.
+        unsafe { llc::LLVMSetVolatile(l.raw, 1) };
+        l
+    }
+
     pub fn store(&self, v: Value<'m>, ptr: Value<'m>) {
         // SAFETY: the builder is positioned.
         unsafe { llc::LLVMBuildStore(self.builder, v.raw, ptr.raw) };

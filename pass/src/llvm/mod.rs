@@ -430,6 +430,31 @@ impl<'m> Value<'m> {
         (!name.is_empty()).then_some(name)
     }
 
+    /// For an instruction: whether its `!annotation` metadata lists `text` (clang marks the
+    /// stores of `-ftrivial-auto-var-init` with `"auto-init"`).
+    pub fn has_annotation(self, text: &str) -> bool {
+        if !self.is_instruction() {
+            return false;
+        }
+        // SAFETY: an instruction; the kind id is looked up in its own context, and the node
+        // LLVM returns (null when absent) is read only through the metadata API.
+        unsafe {
+            let kind = llc::LLVMGetMDKindIDInContext(llc::LLVMGetValueContext(self.raw), c"annotation".as_ptr(), 10);
+            let node = llc::LLVMGetMetadata(self.raw, kind);
+            if node.is_null() {
+                return false;
+            }
+            let n = llc::LLVMGetMDNodeNumOperands(node) as usize;
+            let mut ops = vec![std::ptr::null_mut(); n];
+            llc::LLVMGetMDNodeOperands(node, ops.as_mut_ptr());
+            ops.into_iter().filter(|op| !op.is_null()).any(|op| {
+                let mut len = 0u32;
+                let s = llc::LLVMGetMDString(op, &mut len);
+                to_string(s, len as usize) == text
+            })
+        }
+    }
+
     /// The callee operand of a call or invoke (a function, or any pointer for indirect calls).
     pub fn called_value(self) -> Option<Value<'m>> {
         match self.opcode()? {
