@@ -15,6 +15,7 @@
 #include "llvm/Analysis/SimplifyQuery.h"
 #include "llvm/IR/ConstantRange.h"
 #include "llvm/IR/Operator.h"
+#include "llvm/IR/PatternMatch.h"
 #include "llvm/Transforms/Utils/ModuleUtils.h"
 #include "llvm/Transforms/Utils/BasicBlockUtils.h"
 #include "llvm/IR/MDBuilder.h"
@@ -269,6 +270,78 @@ extern "C" LLVMValueRef confpass_shim_root_range(LLVMModuleRef mod, LLVMValueRef
       Ok = L > -Limit && H < Limit;
     }
     if (!Ok)
+      break;
+    Lo += L;
+    Hi += H;
+    P = GEP->getPointerOperand();
+  }
+  *lo = Lo;
+  *hi = Hi;
+  return wrap(P);
+}
+
+/// A range of `V` that holds whatever the program did, poison or not: the width of a value
+/// zero- or sign-extended from at most 32 bits, or the mask of an `and` with a constant
+/// (LLVM's constant ranges can rest on `nsw` flags, `!range` metadata or assumptions, which a
+/// corrupted input may break at run time). False when there is none.
+static bool widthRange(Value *V, int64_t &Min, int64_t &Max) {
+  Value *X;
+  const APInt *C;
+  using namespace PatternMatch;
+  if (match(V, m_ZExt(m_Value(X))) && X->getType()->getScalarSizeInBits() <= 32) {
+    Min = 0;
+    Max = (int64_t(1) << X->getType()->getScalarSizeInBits()) - 1;
+    return true;
+  }
+  if (match(V, m_SExt(m_Value(X))) && X->getType()->getScalarSizeInBits() <= 32) {
+    unsigned N = X->getType()->getScalarSizeInBits();
+    Min = -(int64_t(1) << (N - 1));
+    Max = (int64_t(1) << (N - 1)) - 1;
+    return true;
+  }
+  // (The top bit of the mask clear: non-negative however the index is extended.)
+  if (match(V, m_And(m_Value(), m_APInt(C))) && C->getActiveBits() <= 40 && C->getActiveBits() < C->getBitWidth()) {
+    Min = 0;
+    Max = int64_t(C->getZExtValue());
+    return true;
+  }
+  if (auto *CI = dyn_cast<ConstantInt>(V); CI && CI->getValue().getSignificantBits() <= 40) {
+    Min = Max = CI->getSExtValue();
+    return true;
+  }
+  return false;
+}
+
+/// Like `confpass_shim_root_range`, with only `widthRange` bounds on the variable indices
+/// (for the wide reach of a public mask, where an index breaking LLVM's assumptions could
+/// otherwise jump far): the root, and the byte offset's range [lo, hi] from it.
+extern "C" LLVMValueRef confpass_shim_root_width_range(LLVMModuleRef mod, LLVMValueRef ptr, int64_t *lo, int64_t *hi) {
+  const DataLayout &DL = unwrap(mod)->getDataLayout();
+  const int64_t Limit = int64_t(1) << 44;
+  Value *P = unwrap(ptr);
+  int64_t Lo = 0, Hi = 0;
+  for (int Depth = 0; Depth < 16; ++Depth) {
+    auto *GEP = dyn_cast<GEPOperator>(P);
+    if (!GEP || GEP->getType()->isVectorTy() || DL.getIndexTypeSizeInBits(GEP->getType()) != 64)
+      break;
+    SmallMapVector<Value *, APInt, 4> Var;
+    APInt Const(64, 0);
+    if (!GEP->collectOffset(DL, 64, Var, Const))
+      break;
+    int64_t L = Const.getSExtValue(), H = L;
+    bool Ok = L > -Limit && L < Limit;
+    for (auto &[V, Scale] : Var) {
+      int64_t Min, Max, S = Scale.getSExtValue();
+      if (!Ok || !widthRange(V, Min, Max) || S <= -(1 << 12) || S >= (1 << 12)) {
+        Ok = false;
+        break;
+      }
+      int64_t A = Min * S, B = Max * S;
+      L += std::min(A, B);
+      H += std::max(A, B);
+      Ok = L > -Limit && H < Limit;
+    }
+    if (!Ok || Lo + L <= -Limit || Hi + H >= Limit)
       break;
     Lo += L;
     Hi += H;

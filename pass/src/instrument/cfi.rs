@@ -186,6 +186,8 @@ fn known_targets<'m>(callee: Value<'m>, depth: u32) -> Option<Vec<Value<'m>>> {
             while p.opcode() == Some(Opcode::LLVMGetElementPtr) {
                 p = p.operands().next()?;
             }
+            // (An index's GEP may have been rebuilt on the table's public mask.)
+            p = guards::public_masked(p).unwrap_or(p);
             if !p.is_global_variable() || !p.is_constant_global() {
                 return None;
             }
@@ -437,6 +439,9 @@ struct TableEntry<'m> {
 /// plus constant offsets plus at most one variable index that steps whole entries (so no
 /// misaligned read can forge an address).
 fn table_entry<'m>(ed: &Editor<'m>, f: Value<'m>, p: Value<'m>) -> Option<TableEntry<'m>> {
+    // The guards may have rebuilt the index's GEP on the table's public mask (the identity on
+    // the table, a constant in public memory: see `guards::PUBLIC_REACH`).
+    let unmask = |v: Value<'m>| guards::public_masked(v).unwrap_or(v);
     let (root, off) = ed.root_and_offset(p);
     let (table, gep) = if root.is_global_variable() {
         (root, None)
@@ -445,7 +450,7 @@ fn table_entry<'m>(ed: &Editor<'m>, f: Value<'m>, p: Value<'m>) -> Option<TableE
         if scale % 8 != 0 || offset % 8 != 0 || root.operands().next() != Some(table) {
             return None;
         }
-        (table, Some(root))
+        (unmask(table), Some(root))
     };
     if off % 8 != 0 || !table.is_constant_global() || !matches!(ed.linkage(table), Linkage::LLVMInternalLinkage | Linkage::LLVMPrivateLinkage) {
         return None;
@@ -456,7 +461,7 @@ fn table_entry<'m>(ed: &Editor<'m>, f: Value<'m>, p: Value<'m>) -> Option<TableE
         return None;
     }
     let (base, lo, hi) = ed.root_and_range(p);
-    let needed = (base == table && lo >= 0).then(|| u64::try_from(hi / 8 + 1).ok()).flatten();
+    let needed = (unmask(base) == table && lo >= 0).then(|| u64::try_from(hi / 8 + 1).ok()).flatten();
     Some(TableEntry { ptr: p, table, init, entries, gep, needed })
 }
 

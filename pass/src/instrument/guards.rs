@@ -69,6 +69,14 @@ pub const PRIVATE_MASK: u64 = (1 << K_DATA) - 1;
 /// far from the block for any other. Keep in sync with runtime/layout.
 pub const PUBLIC_BIT: u64 = 1 << 46;
 
+/// How far from a public-masked pointer an access may reach. The masked pointer has bit 46
+/// set, so it lies in [2^46, 2^64): an offset of at most 2^43 either way ends at or above
+/// 2^46 - 2^43, far above the block's end (BASE + 2^(K+1)), or, wrapped past 2^64, below 2^43,
+/// under BASE (2^44). One public mask of a root therefore covers its accesses at offsets of
+/// any known range this wide (`a[k]` with a 32-bit `k`, whose byte offset stays within ±2^34),
+/// not only those within a guard zone's WINDOW.
+pub const PUBLIC_REACH: u64 = 1 << 43;
+
 /// Which side of the partition an access belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Side {
@@ -440,6 +448,37 @@ struct Member<'m> {
     site: Site<'m>,
     off: i64,
     at: Value<'m>,
+    /// The address is recomputed from the masked root through the GEPs that made it from the
+    /// root (`public_range_root`), instead of the masked root plus `off`.
+    rebase: bool,
+}
+
+/// For a public access of `n` bytes under the mask flavour: the root that `ptr` is computed
+/// from through GEP instructions whose offsets have a known range within `PUBLIC_REACH`, when
+/// that is not `ptr` itself. One mask of the root then covers the access.
+fn public_range_root<'m>(ed: &Editor<'m>, ptr: Value<'m>, n: u64) -> Option<Value<'m>> {
+    let (root, lo, hi) = ed.root_and_width_range(ptr);
+    if root == ptr || root.ty() != ptr.ty() || lo.unsigned_abs().max(hi.unsigned_abs()).checked_add(n)? > PUBLIC_REACH {
+        return None;
+    }
+    let mut p = ptr;
+    while p != root {
+        if p.opcode() != Some(Opcode::LLVMGetElementPtr) {
+            return None; // a constant expression on the way: nothing to clone
+        }
+        p = p.operands().next()?;
+    }
+    Some(root)
+}
+
+/// `ptr` recomputed from `new_root` instead of `root` (which `ptr` is made from by a chain of
+/// GEP instructions, see `public_range_root`), at the builder's position.
+fn rebase<'m>(ed: &Editor<'m>, ptr: Value<'m>, root: Value<'m>, new_root: Value<'m>) -> Value<'m> {
+    if ptr == root {
+        return new_root;
+    }
+    let inner = rebase(ed, ptr.operands().next().expect("a GEP has a pointer operand"), root, new_root);
+    ed.clone_gep_with_operand(ptr, 0, inner)
 }
 
 /// How a group is guarded: a mask rewrites its addresses, a compare branches to a report.
@@ -747,21 +786,29 @@ pub fn insert<'m>(ed: &Editor<'m>, view: &ModuleView<'m>, taint: &Findings<'m>, 
         for (s, sd, at, how) in wanted {
             match s.size {
                 Size::Fixed(n) if n <= WINDOW => {
-                    let (root, off) = if how == How::Mask {
+                    let (root, off, rebased) = if how == How::Mask {
                         // The masked root replaces the address: same type (no `addrspacecast`
                         // between), near enough.
+                        // A public one is made again from the masked root when the GEPs from
+                        // it have offsets of bounded width (`PUBLIC_REACH`).
                         let (root, off) = ed.root_and_offset(s.ptr);
-                        if off.unsigned_abs() + n <= WINDOW && root.ty() == s.ptr.ty() { (root, off) } else { (s.ptr, 0) }
+                        if let Some(root) = public_range_root(ed, s.ptr, n).filter(|_| sd == Side::Public) {
+                            (root, 0, true)
+                        } else if off.unsigned_abs() + n <= WINDOW && root.ty() == s.ptr.ty() {
+                            (root, off, false)
+                        } else {
+                            (s.ptr, 0, false)
+                        }
                     } else {
                         let (root, lo, hi) = ed.root_and_range(s.ptr);
-                        if lo.unsigned_abs().max(hi.unsigned_abs()) + n <= WINDOW { (root, 0) } else { (s.ptr, 0) }
+                        if lo.unsigned_abs().max(hi.unsigned_abs()) + n <= WINDOW { (root, 0, false) } else { (s.ptr, 0, false) }
                     };
                     let key = (root, sd, how);
                     let i = *index.entry(key).or_insert_with(|| {
                         groups.push((key, Vec::new(), false));
                         groups.len() - 1
                     });
-                    groups[i].1.push(Member { site: s, off, at });
+                    groups[i].1.push(Member { site: s, off, at, rebase: rebased });
                 }
                 size if how == How::Mask && is_memory_intrinsic(s.inst) => {
                     // Branch-free: the address forced to its side and the length capped so that
@@ -862,8 +909,12 @@ pub fn insert<'m>(ed: &Editor<'m>, view: &ModuleView<'m>, taint: &Findings<'m>, 
                     };
                     for m in &members {
                         ed.position_before(m.site.inst);
-                        let p = ed.byte_offset_any(guarded, m.off);
+                        let p = if m.rebase { rebase(ed, m.site.ptr, root, guarded) } else { ed.byte_offset_any(guarded, m.off) };
                         ed.set_operand(m.site.inst, m.site.operand, p);
+                    }
+                    let rebased = members.iter().filter(|m| m.rebase).count() as u64;
+                    if rebased > 0 {
+                        stats.add("guards-public-mask-ranged-accesses", rebased);
                     }
                     stats.inc(if sd == Side::Private { "guards-private-mask" } else { "guards-public-mask" });
                     public_masks |= sd == Side::Public;

@@ -16,7 +16,7 @@ use std::collections::HashSet;
 use llvm_sys::LLVMIntPredicate;
 
 use super::walk::{self, Start};
-use super::guards::{self, Access, Cfg, Side, Size, BASE, CHECK_RANGE, K, K_DATA, VIOLATION, WINDOW};
+use super::guards::{self, Access, Cfg, Side, Size, BASE, CHECK_RANGE, K, K_DATA, PUBLIC_REACH, VIOLATION, WINDOW};
 use crate::analysis::policy::Policy;
 use crate::analysis::taint::Findings;
 use crate::diag::{Code, Diagnostic};
@@ -92,6 +92,13 @@ fn masked<'m>(ed: &Editor<'m>, root: Value<'m>, off: i64) -> Option<(Value<'m>, 
         }
     }
     None
+}
+
+/// If an access of `n` bytes at `ptr` lies at offsets of bounded width (index widths and
+/// constant masks) within `PUBLIC_REACH` of a public mask: the pointer masked.
+fn public_masked_width<'m>(ed: &Editor<'m>, ptr: Value<'m>, n: u64) -> Option<Value<'m>> {
+    let (root, lo, hi) = ed.root_and_width_range(ptr);
+    (lo.unsigned_abs().max(hi.unsigned_abs()).checked_add(n)? <= PUBLIC_REACH).then(|| guards::public_masked(root)).flatten()
 }
 
 /// A `memcpy`/`memset` whose pointer operand `ptr` is masked to its side (no offset after the
@@ -274,6 +281,9 @@ pub fn check<'m>(ed: &Editor<'m>, view: &ModuleView<'m>, taint: &Findings<'m>, p
                             off.unsigned_abs() + n <= WINDOW && guards::side(orig, taint) == Side::Private
                         } else if let Some(orig) = guards::public_masked(root) {
                             off.unsigned_abs() + n <= WINDOW && guards::side(orig, taint) == Side::Public
+                        } else if let Some(orig) = public_masked_width(ed, s.ptr, n) {
+                            // Offsets of bounded width from a public mask (guards::PUBLIC_REACH).
+                            guards::side(orig, taint) == Side::Public
                         } else {
                             let reach = lo.unsigned_abs().max(hi.unsigned_abs()) + n;
                             let side = guards::side(checked_root, taint);

@@ -19,6 +19,7 @@ extern "C" {
     fn confpass_shim_base_offset(module: LLVMModuleRef, ptr: LLVMValueRef, offset: *mut i64) -> LLVMValueRef;
     fn confpass_shim_root_offset(module: LLVMModuleRef, ptr: LLVMValueRef, offset: *mut i64) -> LLVMValueRef;
     fn confpass_shim_root_range(module: LLVMModuleRef, ptr: LLVMValueRef, lo: *mut i64, hi: *mut i64) -> LLVMValueRef;
+    fn confpass_shim_root_width_range(module: LLVMModuleRef, ptr: LLVMValueRef, lo: *mut i64, hi: *mut i64) -> LLVMValueRef;
     fn confpass_shim_linear(
         module: LLVMModuleRef,
         ptr: LLVMValueRef,
@@ -227,6 +228,17 @@ impl<'m> Editor<'m> {
         let (mut lo, mut hi) = (0i64, 0i64);
         // SAFETY: a pointer value of this module.
         let root = unsafe { confpass_shim_root_range(self.module, p.raw, &mut lo, &mut hi) };
+        (val(root), lo, hi)
+    }
+
+    /// Like `root_and_range`, with only bounds that hold at run time whatever the program did
+    /// (index widths and constant masks, not LLVM's assumptions); the root stops before a GEP
+    /// whose offset would leave the range it was accumulating (a wrong range here would break a
+    /// public mask's proof, see `guards::PUBLIC_REACH`).
+    pub fn root_and_width_range(&self, p: Value<'m>) -> (Value<'m>, i64, i64) {
+        let (mut lo, mut hi) = (0i64, 0i64);
+        // SAFETY: a pointer value of this module.
+        let root = unsafe { confpass_shim_root_width_range(self.module, p.raw, &mut lo, &mut hi) };
         (val(root), lo, hi)
     }
 
