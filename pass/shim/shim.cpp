@@ -280,34 +280,88 @@ extern "C" LLVMValueRef confpass_shim_root_range(LLVMModuleRef mod, LLVMValueRef
   return wrap(P);
 }
 
-/// A range of `V` that holds whatever the program did, poison or not: the width of a value
-/// zero- or sign-extended from at most 32 bits, or the mask of an `and` with a constant
-/// (LLVM's constant ranges can rest on `nsw` flags, `!range` metadata or assumptions, which a
-/// corrupted input may break at run time). False when there is none.
-static bool widthRange(Value *V, int64_t &Min, int64_t &Max) {
-  Value *X;
-  const APInt *C;
+/// A range of `V` that holds whatever the program did, poison or not: facts about bits, not
+/// LLVM's constant ranges, which can rest on `nsw` flags, `!range` metadata or assumptions that
+/// a corrupted input breaks at run time. The width of a value zero- or sign-extended from at
+/// most 32 bits; `and` with a non-negative bounded side; `or`, `add`, `shl` and `lshr` by a
+/// constant of bounded non-negative values. False when there is none.
+static bool widthRange(Value *V, int64_t &Min, int64_t &Max, unsigned Depth = 0) {
   using namespace PatternMatch;
+  const int64_t Cap = int64_t(1) << 40;
+  Value *X, *Y;
+  const APInt *C;
+  if (auto *CI = dyn_cast<ConstantInt>(V)) {
+    if (CI->getBitWidth() > 64 || CI->getValue().getSignificantBits() > 41)
+      return false;
+    Min = Max = CI->getSExtValue();
+    return true;
+  }
+  if (Depth >= 6)
+    return false;
   if (match(V, m_ZExt(m_Value(X))) && X->getType()->getScalarSizeInBits() <= 32) {
+    int64_t A, B;
+    // (A narrower bound of the operand, if it has one and is non-negative.)
+    if (widthRange(X, A, B, Depth + 1) && A >= 0) {
+      Min = A, Max = B;
+      return true;
+    }
     Min = 0;
     Max = (int64_t(1) << X->getType()->getScalarSizeInBits()) - 1;
     return true;
   }
   if (match(V, m_SExt(m_Value(X))) && X->getType()->getScalarSizeInBits() <= 32) {
+    int64_t A, B;
+    if (widthRange(X, A, B, Depth + 1)) {
+      Min = A, Max = B;
+      return true;
+    }
     unsigned N = X->getType()->getScalarSizeInBits();
     Min = -(int64_t(1) << (N - 1));
     Max = (int64_t(1) << (N - 1)) - 1;
     return true;
   }
-  // (The top bit of the mask clear: non-negative however the index is extended.)
-  if (match(V, m_And(m_Value(), m_APInt(C))) && C->getActiveBits() <= 40 && C->getActiveBits() < C->getBitWidth()) {
+  // Below, ranges of values of V's own type: a bound must leave its sign bit clear.
+  unsigned W = V->getType()->getScalarSizeInBits();
+  if (!V->getType()->isIntegerTy() || W > 64)
+    return false;
+  auto nonNegative = [&](Value *U, int64_t &A, int64_t &B) { return widthRange(U, A, B, Depth + 1) && A >= 0 && B < Cap; };
+  // A sum or shift that stays below V's sign bit (no wrap in a narrow type).
+  auto fits = [&](int64_t M) { return M < Cap && (W > 41 || M < (int64_t(1) << (W - 1))); };
+  int64_t A, B, A2, B2;
+  if (match(V, m_And(m_Value(X), m_Value(Y)))) {
+    bool L = nonNegative(X, A, B), R = nonNegative(Y, A2, B2);
+    if (!L && !R)
+      return false;
     Min = 0;
-    Max = int64_t(C->getZExtValue());
+    Max = L && R ? std::min(B, B2) : L ? B : B2;
     return true;
   }
-  if (auto *CI = dyn_cast<ConstantInt>(V); CI && CI->getValue().getSignificantBits() <= 40) {
-    Min = Max = CI->getSExtValue();
-    return true;
+  if (match(V, m_Or(m_Value(X), m_Value(Y))) && nonNegative(X, A, B) && nonNegative(Y, A2, B2)) {
+    uint64_t Top = uint64_t(std::max(B, B2));
+    Min = 0;
+    Max = Top == 0 ? 0 : int64_t((uint64_t(1) << (64 - __builtin_clzll(Top))) - 1);
+    return Max < Cap;
+  }
+  if (match(V, m_Add(m_Value(X), m_Value(Y))) && nonNegative(X, A, B) && nonNegative(Y, A2, B2)) {
+    Min = A + A2;
+    Max = B + B2;
+    return fits(Max);
+  }
+  if (match(V, m_Shl(m_Value(X), m_APInt(C))) && C->ult(24) && nonNegative(X, A, B)) {
+    Min = A << C->getZExtValue();
+    Max = B << C->getZExtValue();
+    return fits(Max);
+  }
+  if (match(V, m_LShr(m_Value(X), m_APInt(C))) && C->ult(W)) {
+    unsigned S = unsigned(C->getZExtValue());
+    if (nonNegative(X, A, B)) {
+      Min = A >> S, Max = B >> S;
+      return true;
+    }
+    if (W - S <= 40) {
+      Min = 0, Max = (int64_t(1) << (W - S)) - 1;
+      return true;
+    }
   }
   return false;
 }
