@@ -20,7 +20,8 @@
 //! Guards are placed per *root*: the pointer an access address is computed from by constant
 //! offsets (a compare also covers offsets of known range). One guard covers every access
 //! `root + off` with `|off| + size <= WINDOW`: the guard zones around the block make such
-//! accesses fault rather than cross into the other side. A guard goes at the nearest block
+//! accesses fault rather than cross into the other side; a public mask covers more, every
+//! access at offsets of bounded width (`PUBLIC_REACH`). A guard goes at the nearest block
 //! that dominates all its accesses, then out of every loop the root is invariant in, but never
 //! into a dispatch block (a computed goto or jump table) that none of its accesses is in: that
 //! would keep codegen from duplicating an interpreter's dispatch into its handlers. An access
