@@ -74,7 +74,7 @@ pub const PUBLIC_BIT: u64 = 1 << 46;
 /// set, so it lies in [2^46, 2^64): an offset of at most 2^43 either way ends at or above
 /// 2^46 - 2^43, far above the block's end (BASE + 2^(K+1)), or, wrapped past 2^64, below 2^43,
 /// under BASE (2^44). One public mask of a root therefore covers its accesses at offsets of
-/// any known range this wide (`a[k]` with a 32-bit `k`, whose byte offset stays within ±2^34),
+/// bounded width this wide (`a[k]` with a 32-bit `k`, whose byte offset stays within ±2^34),
 /// not only those within a guard zone's WINDOW.
 pub const PUBLIC_REACH: u64 = 1 << 43;
 
@@ -455,8 +455,8 @@ struct Member<'m> {
 }
 
 /// For a public access of `n` bytes under the mask flavour: the root that `ptr` is computed
-/// from through GEP instructions whose offsets have a known range within `PUBLIC_REACH`, when
-/// that is not `ptr` itself. One mask of the root then covers the access.
+/// from through GEP instructions whose offsets have bounded width (`Editor::root_and_width_range`)
+/// within `PUBLIC_REACH`, when that is not `ptr` itself. One mask of the root covers the access.
 fn public_range_root<'m>(ed: &Editor<'m>, ptr: Value<'m>, n: u64) -> Option<Value<'m>> {
     let (root, lo, hi) = ed.root_and_width_range(ptr);
     if root == ptr || root.ty() != ptr.ty() || lo.unsigned_abs().max(hi.unsigned_abs()).checked_add(n)? > PUBLIC_REACH {

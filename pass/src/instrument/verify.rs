@@ -94,8 +94,8 @@ fn masked<'m>(ed: &Editor<'m>, root: Value<'m>, off: i64) -> Option<(Value<'m>, 
     None
 }
 
-/// If an access of `n` bytes at `ptr` lies at offsets of bounded width (index widths and
-/// constant masks) within `PUBLIC_REACH` of a public mask: the pointer masked.
+/// If an access of `n` bytes at `ptr` lies at offsets of bounded width (facts about bits, see
+/// `Editor::root_and_width_range`) within `PUBLIC_REACH` of a public mask: the pointer masked.
 fn public_masked_width<'m>(ed: &Editor<'m>, ptr: Value<'m>, n: u64) -> Option<Value<'m>> {
     let (root, lo, hi) = ed.root_and_width_range(ptr);
     (lo.unsigned_abs().max(hi.unsigned_abs()).checked_add(n)? <= PUBLIC_REACH).then(|| guards::public_masked(root)).flatten()

@@ -232,7 +232,7 @@ impl<'m> Editor<'m> {
     }
 
     /// Like `root_and_range`, with only bounds that hold at run time whatever the program did
-    /// (index widths and constant masks, not LLVM's assumptions); the root stops before a GEP
+    /// (facts about bits: index widths, masks, shifts; not LLVM's assumptions); the root stops before a GEP
     /// whose offset would leave the range it was accumulating (a wrong range here would break a
     /// public mask's proof, see `guards::PUBLIC_REACH`).
     pub fn root_and_width_range(&self, p: Value<'m>) -> (Value<'m>, i64, i64) {
