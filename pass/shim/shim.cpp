@@ -104,6 +104,14 @@ cl::opt<bool> OptVerify("confpass-verify",
                         cl::desc("After instrumentation, prove that every memory access is guarded or safe"),
                         cl::init(false), cl::cat(Category));
 
+// Off by default: a local that moves to the public stack does not need -ftrivial-auto-var-init's
+// zeroing (the public stack holds only public data). confcc turns it on when the build asks for
+// -ftrivial-auto-var-init itself: a program that reads uninitialised locals then computes the
+// same results as its own zero-initialised build.
+cl::opt<bool> OptKeepAutoInit("confpass-keep-auto-init",
+                              cl::desc("Keep -ftrivial-auto-var-init's initialisation of locals that move to the public stack"),
+                              cl::init(false), cl::cat(Category));
+
 // Hidden, for the test suite: proves that a Rust panic becomes a clang error.
 cl::opt<bool> OptDebugPanic("confpass-debug-panic", cl::Hidden, cl::init(false),
                             cl::desc("Panic inside the pass (tests only)"));
@@ -118,6 +126,7 @@ struct ConfpassRawOptions {
   uint8_t debug_panic;
   uint8_t verify;
   uint32_t guard;
+  uint8_t keep_auto_init;
 };
 
 extern "C" void confpass_shim_options(ConfpassRawOptions *out) {
@@ -128,6 +137,7 @@ extern "C" void confpass_shim_options(ConfpassRawOptions *out) {
   out->debug_panic = OptDebugPanic ? 1 : 0;
   out->verify = OptVerify ? 1 : 0;
   out->guard = static_cast<uint32_t>(OptGuard.getValue());
+  out->keep_auto_init = OptKeepAutoInit ? 1 : 0;
 }
 
 extern "C" size_t confpass_shim_policy_count() { return OptPolicy.size(); }

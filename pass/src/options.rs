@@ -117,6 +117,8 @@ pub struct Options {
     pub verify: bool,
     pub stats: bool,
     pub audit: bool,
+    /// Keep the zeroing of locals that move to the public stack (`-confpass-keep-auto-init`).
+    pub keep_auto_init: bool,
     /// Hidden: panic inside the pass, to test that clang survives it.
     pub debug_panic: bool,
     /// Extra policy files (`-confpass-policy`), after the built-in one.
@@ -134,6 +136,7 @@ impl Default for Options {
             verify: false,
             stats: false,
             audit: false,
+            keep_auto_init: false,
             debug_panic: false,
             policy_files: Vec::new(),
             sarif: None,

@@ -100,6 +100,7 @@ fn options(module: &BorrowedModule<'_>, phase: Phase) -> Options {
         verify: raw.verify != 0,
         stats: raw.stats != 0,
         audit: raw.audit != 0,
+        keep_auto_init: raw.keep_auto_init != 0,
         debug_panic: raw.debug_panic != 0,
         policy_files: policy_files(),
         sarif: sarif_file(),
@@ -171,7 +172,7 @@ fn check(module: &BorrowedModule<'_>, view: &ModuleView<'_>, opts: &Options, sta
     if let Some(target) = &opts.sarif {
         write_sarif(module, view, target, &diags, &findings.declassifications);
     }
-    if opts.mode.instruments() {
+    if opts.mode.instruments() && !opts.keep_auto_init {
         // After the checks, which see clang's code as it came.
         let deferred = instrument::stack::defer_auto_init(&Editor::new(module), view);
         if deferred > 0 {

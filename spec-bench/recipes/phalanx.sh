@@ -8,7 +8,8 @@ build)
     # phalanx reads uninitialised stack memory (MemorySanitizer: the move values compared at
     # killers.c:112, move lists of evaluate()), so its moves depend on stale stack contents:
     # every build, the baseline too, gets confcc's -ftrivial-auto-var-init=zero so that all
-    # compute the same result.
+    # compute the same result (given explicitly, it also keeps confcc from dropping the zeroing
+    # of locals on the public stack).
     make -j"$JOBS" phalanx CC="$CC" \
         CFLAGS="$CFLAGS -std=gnu89 -D_GNU_SOURCE -Wno-error=format-nonliteral -ftrivial-auto-var-init=zero" \
         LDFLAGS="$LDFLAGS"

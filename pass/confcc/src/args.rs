@@ -146,6 +146,11 @@ fn clang_args(args: &[OsString], paths: &Paths, s: &Shape, locations: bool) -> V
         "-fno-builtin-bcmp".into(),
     ]);
 
+    // A build that asks for -ftrivial-auto-var-init itself (a program that reads uninitialised
+    // locals) keeps it on every local, the public stack's too.
+    if s.sources > 0 && args.iter().any(|a| a.to_string_lossy().starts_with("-ftrivial-auto-var-init=")) {
+        out.extend(["-Xclang", "-mllvm", "-Xclang", "-confpass-keep-auto-init"].map(OsString::from));
+    }
     let mut iter = args.iter().peekable();
     while let Some(arg) = iter.next() {
         if arg == "-mllvm" {
@@ -242,6 +247,16 @@ mod tests {
         // A pure link line compiles nothing: the option has no one to go to.
         assert!(!run("-flto a.o -mllvm -confpass-stats -o app").contains("confpass-stats"));
         assert!(!run("-flto -fno-lto a.o -o app").contains("lld"));
+    }
+
+    #[test]
+    fn an_explicit_auto_var_init_keeps_the_zeroing_of_public_stack_locals() {
+        assert_eq!(
+            run("-ftrivial-auto-var-init=zero -c a.c"),
+            format!("{PRE} -Xclang -mllvm -Xclang -confpass-keep-auto-init -ftrivial-auto-var-init=zero -c a.c")
+        );
+        assert!(!run("-c a.c").contains("keep-auto-init"));
+        assert!(!run("-ftrivial-auto-var-init=zero a.o -o app").contains("keep-auto-init"));
     }
 
     #[test]

@@ -22,6 +22,7 @@ pub struct RawOptions {
     pub debug_panic: u8,
     pub verify: u8,
     pub guard: u32,
+    pub keep_auto_init: u8,
 }
 
 /// Severity codes understood by `confpass_shim_diagnose`. Keep in sync.
