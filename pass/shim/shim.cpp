@@ -240,38 +240,29 @@ extern "C" bool confpass_shim_linear(LLVMModuleRef mod, LLVMValueRef ptr, LLVMVa
   return true;
 }
 
-/// The pointer `ptr` is computed from by GEPs whose variable indices have a known range
-/// (LLVM's constant ranges and known bits: `i & 0x7f`, a zero-extended byte, …), and the range
-/// [lo, hi] of the byte offset. Stops at the first GEP whose offset is unbounded.
-extern "C" LLVMValueRef confpass_shim_root_range(LLVMModuleRef mod, LLVMValueRef ptr, int64_t *lo, int64_t *hi) {
+/// The pointer `ptr` is computed from by GEPs whose variable indices have a range that
+/// `Range(V, Min, Max)` gives (each within ±Limit, scales under MaxScale), and the range [lo, hi]
+/// of the byte offset from it. Stops before the first GEP whose offset is unbounded or would
+/// take the sum beyond ±Limit.
+template <typename RangeFn>
+static LLVMValueRef rootWithRange(LLVMModuleRef mod, LLVMValueRef ptr, int64_t Limit, int64_t MaxScale, RangeFn Range,
+                                  int64_t *lo, int64_t *hi) {
   const DataLayout &DL = unwrap(mod)->getDataLayout();
-  const int64_t Limit = int64_t(1) << 40;
   Value *P = unwrap(ptr);
   int64_t Lo = 0, Hi = 0;
   for (int Depth = 0; Depth < 32; ++Depth) {
     auto *GEP = dyn_cast<GEPOperator>(P);
-    if (!GEP)
-      break;
-    unsigned BW = DL.getIndexTypeSizeInBits(GEP->getType());
-    if (BW > 64)
+    if (!GEP || GEP->getType()->isVectorTy() || DL.getIndexTypeSizeInBits(GEP->getType()) != 64)
       break;
     SmallMapVector<Value *, APInt, 4> Var;
-    APInt Const(BW, 0);
-    if (!GEP->collectOffset(DL, BW, Var, Const))
+    APInt Const(64, 0);
+    if (!GEP->collectOffset(DL, 64, Var, Const))
       break;
     int64_t L = Const.getSExtValue(), H = L;
     bool Ok = L > -Limit && L < Limit;
     for (auto &[V, Scale] : Var) {
-      if (!Ok)
-        break;
-      ConstantRange R = computeConstantRangeIncludingKnownBits(V, /*ForSigned=*/true, SimplifyQuery(DL));
-      if (R.isFullSet() || R.isEmptySet() || R.getBitWidth() > 64) {
-        Ok = false;
-        break;
-      }
-      int64_t Min = R.getSignedMin().getSExtValue(), Max = R.getSignedMax().getSExtValue();
-      int64_t S = Scale.getSExtValue();
-      if (Min <= -Limit || Max >= Limit || S <= -(1 << 20) || S >= (1 << 20)) {
+      int64_t Min, Max, S = Scale.getSExtValue();
+      if (!Ok || !Range(V, Min, Max) || Min <= -Limit || Max >= Limit || S <= -MaxScale || S >= MaxScale) {
         Ok = false;
         break;
       }
@@ -280,7 +271,7 @@ extern "C" LLVMValueRef confpass_shim_root_range(LLVMModuleRef mod, LLVMValueRef
       H += std::max(A, B);
       Ok = L > -Limit && H < Limit;
     }
-    if (!Ok)
+    if (!Ok || Lo + L <= -Limit || Hi + H >= Limit)
       break;
     Lo += L;
     Hi += H;
@@ -289,6 +280,21 @@ extern "C" LLVMValueRef confpass_shim_root_range(LLVMModuleRef mod, LLVMValueRef
   *lo = Lo;
   *hi = Hi;
   return wrap(P);
+}
+
+/// The root and offset range of `ptr` with LLVM's constant ranges and known bits on the indices
+/// (`i & 0x7f`, a zero-extended byte, …): for offsets within a guard zone.
+extern "C" LLVMValueRef confpass_shim_root_range(LLVMModuleRef mod, LLVMValueRef ptr, int64_t *lo, int64_t *hi) {
+  const DataLayout &DL = unwrap(mod)->getDataLayout();
+  auto Range = [&](Value *V, int64_t &Min, int64_t &Max) {
+    ConstantRange R = computeConstantRangeIncludingKnownBits(V, /*ForSigned=*/true, SimplifyQuery(DL));
+    if (R.isFullSet() || R.isEmptySet() || R.getBitWidth() > 64)
+      return false;
+    Min = R.getSignedMin().getSExtValue();
+    Max = R.getSignedMax().getSExtValue();
+    return true;
+  };
+  return rootWithRange(mod, ptr, int64_t(1) << 40, int64_t(1) << 20, Range, lo, hi);
 }
 
 /// A range of `V` that holds whatever the program did, poison or not: facts about bits, not
@@ -377,44 +383,12 @@ static bool widthRange(Value *V, int64_t &Min, int64_t &Max, unsigned Depth = 0)
   return false;
 }
 
-/// Like `confpass_shim_root_range`, with only `widthRange` bounds on the variable indices
-/// (for the wide reach of a public mask, where an index breaking LLVM's assumptions could
-/// otherwise jump far): the root, and the byte offset's range [lo, hi] from it.
+/// The root and offset range of `ptr` with only `widthRange` bounds on the indices (for the
+/// wide reach of a public mask, where an index breaking LLVM's assumptions could otherwise jump
+/// far).
 extern "C" LLVMValueRef confpass_shim_root_width_range(LLVMModuleRef mod, LLVMValueRef ptr, int64_t *lo, int64_t *hi) {
-  const DataLayout &DL = unwrap(mod)->getDataLayout();
-  const int64_t Limit = int64_t(1) << 44;
-  Value *P = unwrap(ptr);
-  int64_t Lo = 0, Hi = 0;
-  for (int Depth = 0; Depth < 16; ++Depth) {
-    auto *GEP = dyn_cast<GEPOperator>(P);
-    if (!GEP || GEP->getType()->isVectorTy() || DL.getIndexTypeSizeInBits(GEP->getType()) != 64)
-      break;
-    SmallMapVector<Value *, APInt, 4> Var;
-    APInt Const(64, 0);
-    if (!GEP->collectOffset(DL, 64, Var, Const))
-      break;
-    int64_t L = Const.getSExtValue(), H = L;
-    bool Ok = L > -Limit && L < Limit;
-    for (auto &[V, Scale] : Var) {
-      int64_t Min, Max, S = Scale.getSExtValue();
-      if (!Ok || !widthRange(V, Min, Max) || S <= -(1 << 12) || S >= (1 << 12)) {
-        Ok = false;
-        break;
-      }
-      int64_t A = Min * S, B = Max * S;
-      L += std::min(A, B);
-      H += std::max(A, B);
-      Ok = L > -Limit && H < Limit;
-    }
-    if (!Ok || Lo + L <= -Limit || Hi + H >= Limit)
-      break;
-    Lo += L;
-    Hi += H;
-    P = GEP->getPointerOperand();
-  }
-  *lo = Lo;
-  *hi = Hi;
-  return wrap(P);
+  auto Range = [](Value *V, int64_t &Min, int64_t &Max) { return widthRange(V, Min, Max); };
+  return rootWithRange(mod, ptr, int64_t(1) << 44, int64_t(1) << 12, Range, lo, hi);
 }
 
 // ---------------------------------------------------------------------------------------------
