@@ -1,8 +1,8 @@
 //! Start-up and threads: the regions exist before any constructor runs (`.preinit_array`),
 //! `main` and every thread run on a native stack inside the private region, and alternate
 //! signal stacks are placed there too, so that spilled registers, callee-saved registers and
-//! return addresses holding private values land in private memory. Each thread also gets a
-//! public stack (ordinary memory) for the public locals the plugin moves off the native stack.
+//! return addresses holding private values land in private memory. Each native stack has a
+//! public mirror (`region`), where the public locals the plugin moves off it live.
 //!
 //! confcc links with `--wrap=main --wrap=pthread_create --wrap=pthread_join
 //! --wrap=sigaltstack` (keep in sync with pass/confcc/src/args.rs).
@@ -11,41 +11,6 @@ use core::ffi::{c_char, c_int, c_void};
 
 use crate::layout::PAGE;
 use crate::{region, sys};
-
-// The thread's public stack pointer, read and written by compiled code at function entry and
-// exit (initial-exec TLS). Keep in sync with pass/src/instrument/stack.rs (PUBLIC_SP).
-core::arch::global_asm!(
-    ".section .tbss,\"awT\",@nobits",
-    ".globl __confpass_public_sp",
-    ".type __confpass_public_sp, @object",
-    ".size __confpass_public_sp, 8",
-    ".p2align 3",
-    "__confpass_public_sp:",
-    ".zero 8",
-    ".text",
-);
-
-/// Sets this thread's public stack pointer.
-fn set_public_sp(top: usize) {
-    // SAFETY: writes this thread's slot of the TLS variable defined above.
-    unsafe { core::arch::asm!("mov qword ptr fs:[__confpass_public_sp@tpoff], {}", in(reg) top, options(nostack)) }
-}
-
-/// A public stack (ordinary memory outside the regions) of `size` bytes with a guard page
-/// below; returns (mapping start, mapping length, top).
-fn alloc_public_stack(size: usize) -> (usize, usize, usize) {
-    let len = sys::round_up(size, PAGE) + PAGE;
-    // SAFETY: a fresh anonymous mapping anywhere the kernel likes.
-    let p = unsafe {
-        libc::mmap(core::ptr::null_mut(), len, libc::PROT_READ | libc::PROT_WRITE, libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_NORESERVE, -1, 0)
-    };
-    if p == libc::MAP_FAILED {
-        crate::report::die_errno("cannot map", "a public stack");
-    }
-    // SAFETY: the lowest page of our own mapping becomes the guard.
-    unsafe { libc::mprotect(p, PAGE, libc::PROT_NONE) };
-    (p as usize, len, (p as usize + len) & !15)
-}
 
 #[used]
 #[link_section = ".preinit_array"]
@@ -133,19 +98,19 @@ extern "C" {
 #[no_mangle]
 pub unsafe extern "C" fn __wrap_main(argc: c_int, argv: *mut *mut c_char, envp: *mut *mut c_char) -> c_int {
     region::init();
-    let size = main_stack_size();
-    set_public_sp(alloc_public_stack(size).2);
-    let (lo, size) = region::alloc_stack(size);
-    let top = lo + size - 64;
+    let (lo, size) = region::alloc_stack(main_stack_size());
+    // A page above main's first frame, as the kernel leaves the environment there: an
+    // overflow of a buffer in main's frame stays in the stack (and in its public mirror)
+    // instead of running off its end.
+    let top = lo + size - PAGE;
     // SAFETY: a fresh stack of `size` bytes; __real_main is the program's main.
     unsafe { confpass_on_stack(argc as usize, argv as usize, envp as usize, __real_main as *const () as usize, top & !15) as c_int }
 }
 
-/// What a new thread needs: the user's start routine and its argument, its public stack.
+/// What a new thread needs: the user's start routine and its argument.
 struct Start {
     start: extern "C" fn(*mut c_void) -> *mut c_void,
     arg: *mut c_void,
-    public_top: usize,
 }
 
 extern "C" fn thread_start(p: *mut c_void) -> *mut c_void {
@@ -153,7 +118,6 @@ extern "C" fn thread_start(p: *mut c_void) -> *mut c_void {
     let s = unsafe { core::ptr::read(p as *const Start) };
     // SAFETY: freeing the (public, libc) block that held it: it holds no private data.
     unsafe { libc::free(p) };
-    set_public_sp(s.public_top);
     (s.start)(s.arg)
 }
 
@@ -163,9 +127,9 @@ mod live {
 
     const MAX: usize = 4096;
     static LOCK: AtomicBool = AtomicBool::new(false);
-    /// (thread, native stack, its size, public stack mapping, its length)
-    type Slot = (libc::pthread_t, usize, usize, usize, usize);
-    static mut SLOTS: [Slot; MAX] = [(0, 0, 0, 0, 0); MAX];
+    /// (thread, native stack, its size)
+    type Slot = (libc::pthread_t, usize, usize);
+    static mut SLOTS: [Slot; MAX] = [(0, 0, 0); MAX];
 
     fn with<R>(f: impl FnOnce(&mut [Slot; MAX]) -> R) -> R {
         while LOCK.compare_exchange_weak(false, true, Ordering::Acquire, Ordering::Relaxed).is_err() {
@@ -189,7 +153,7 @@ mod live {
         with(|s| {
             let slot = s.iter_mut().find(|x| x.2 != 0 && x.0 == t)?;
             let r = *slot;
-            *slot = (0, 0, 0, 0, 0);
+            *slot = (0, 0, 0);
             Some(r)
         })
     }
@@ -247,27 +211,24 @@ pub unsafe extern "C" fn __wrap_pthread_create(
             copy_attr(attr, &mut ours)
         };
         let size = sys::env_size(c"CONFPASS_THREAD_STACK_SIZE", requested.max(8 << 20));
-        let (public, public_len, public_top) = alloc_public_stack(size);
         let (lo, size) = region::alloc_stack(size);
         libc::pthread_attr_setstack(&mut ours, lo as *mut c_void, size);
-        // Public bookkeeping (the routine, its argument pointer, a public stack): libc's heap, so
+        // Public bookkeeping (the routine, its argument pointer): libc's heap, so
         // that a program that never uses the private heap does not link it.
         let boxed = libc::malloc(core::mem::size_of::<Start>()) as *mut Start;
         if boxed.is_null() {
             region::free_stack(lo, size);
-            libc::munmap(public as *mut c_void, public_len);
             libc::pthread_attr_destroy(&mut ours);
             return libc::EAGAIN;
         }
-        boxed.write(Start { start, arg, public_top });
+        boxed.write(Start { start, arg });
         let r = __real_pthread_create(thread, &ours, thread_start, boxed as *mut c_void);
         libc::pthread_attr_destroy(&mut ours);
         if r != 0 {
             libc::free(boxed as *mut c_void);
             region::free_stack(lo, size);
-            libc::munmap(public as *mut c_void, public_len);
         } else {
-            live::add((*thread, lo, size, public, public_len));
+            live::add((*thread, lo, size));
         }
         r
     }
@@ -283,10 +244,8 @@ pub unsafe extern "C" fn __wrap_pthread_join(thread: libc::pthread_t, ret: *mut 
     // SAFETY: as pthread_join.
     let r = unsafe { __real_pthread_join(thread, ret) };
     if r == 0 {
-        if let Some((_, lo, size, public, public_len)) = live::take(thread) {
+        if let Some((_, lo, size)) = live::take(thread) {
             region::free_stack(lo, size);
-            // SAFETY: the joined thread's public stack, mapped by __wrap_pthread_create.
-            unsafe { libc::munmap(public as *mut c_void, public_len) };
         }
     }
     r

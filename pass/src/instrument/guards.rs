@@ -78,6 +78,30 @@ pub const PUBLIC_BIT: u64 = 1 << 46;
 /// not only those within a guard zone's WINDOW.
 pub const PUBLIC_REACH: u64 = 1 << 43;
 
+/// The bits a public local's address sets on its native slot's: the local lives in the slot's
+/// public mirror (see `stack`; runtime/layout). The native stacks lie below 2^45, so for them
+/// this is an addition; a stack the runtime did not make (the initial one, before `main`, or a
+/// library's thread) already lies above 2^46 + 2^45 and mirrors onto itself. Any pointer with
+/// these bits set lies in [2^46 + 2^45, 2^64), so an offset of at most `PUBLIC_REACH` either
+/// way cannot reach the block: an access of the public frame at offsets of bounded width needs
+/// no guard in either flavour. Keep in sync with runtime/layout.
+pub const PUBLIC_MIRROR: u64 = (1 << 46) | (1 << 45);
+
+/// If `v` is a public local's mirror address, `inttoptr(ptrtoint(a) | PUBLIC_MIRROR)` of an
+/// `alloca` `a` (`stack` makes them): the alloca.
+pub fn public_mirror_of<'m>(v: Value<'m>) -> Option<Value<'m>> {
+    if v.opcode() != Some(Opcode::LLVMIntToPtr) || v.ty().pointer_address_space() != Some(0) {
+        return None;
+    }
+    let or = v.operands().next()?;
+    let ops: Vec<Value<'m>> = or.operands().collect();
+    let pi = *ops.first()?;
+    let a = (or.opcode() == Some(Opcode::LLVMOr) && ops.get(1)?.const_int() == Some(PUBLIC_MIRROR as i64) && pi.opcode() == Some(Opcode::LLVMPtrToInt))
+        .then(|| pi.operands().next())
+        .flatten()?;
+    (a.opcode() == Some(Opcode::LLVMAlloca)).then_some(a)
+}
+
 /// Which side of the partition an access belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Side {
@@ -314,6 +338,17 @@ pub fn proven_safe<'m>(ed: &Editor<'m>, f: Value<'m>, ptr: Value<'m>, size: Size
         // reaching the block within a window.
         if !root.is_instruction() && !root.is_argument() && lo.unsigned_abs().max(hi.unsigned_abs()) + n <= WINDOW {
             return Some("constant");
+        }
+    }
+    if let Size::Fixed(n) = size {
+        // The public frame (see `PUBLIC_MIRROR`): its address comes from the native stack
+        // pointer, which no corrupted value steers.
+        let (root, lo, hi) = ed.root_and_width_range(ptr);
+        if ptr.ty().pointer_address_space() == Some(0)
+            && public_mirror_of(root).is_some()
+            && lo.unsigned_abs().max(hi.unsigned_abs()).checked_add(n).is_some_and(|r| r <= PUBLIC_REACH)
+        {
+            return Some("public-frame");
         }
     }
     valist::is_va_access(ed, ptr).then_some("va-list")
@@ -737,6 +772,7 @@ pub fn insert<'m>(ed: &Editor<'m>, view: &ModuleView<'m>, taint: &Findings<'m>, 
                             stats.inc(match why {
                                 "in-bounds" => "guards-elided-in-bounds",
                                 "constant" => "guards-elided-constant-address",
+                                "public-frame" => "guards-elided-public-frame",
                                 _ => "guards-elided-va-list",
                             });
                             continue;

@@ -19,7 +19,7 @@ use crate::analysis::{annotations, taint};
 use crate::diag::Diagnostic;
 use crate::llvm::edit::Editor;
 use crate::llvm::{BorrowedModule, ModuleView, Value};
-use crate::options::{FlowPolicy, Guard, Options};
+use crate::options::{FlowPolicy, Options};
 use crate::stats::Stats;
 
 /// Rewrites the module for the mode in `opts`; returns what could not be done.
@@ -39,7 +39,7 @@ pub fn run<'m>(module: &'m BorrowedModule<'_>, view: &ModuleView<'m>, opts: &Opt
     let sigs = annotations::read(view, &mut Vec::new());
     let taint = taint::analyze(view, &sigs, &policy, FlowPolicy::Deny, &mut quiet);
     let guarded = opts.mode.guards_loads() || opts.mode.guards_stores();
-    stack::move_public_locals(&ed, view, &taint, &zeroing, guarded && opts.guard == Guard::Mask, stats);
+    stack::move_public_locals(&ed, view, &taint, &zeroing, stats);
     if guarded {
         // Guarded private accesses reach private data only, not the native stacks.
         stack::mirror_private_locals(&ed, view, &taint, stats);

@@ -38,14 +38,11 @@
 use std::collections::HashSet;
 
 use super::globals::image_layout;
-use super::guards::{BASE, PRIVATE_MASK, PUBLIC_BIT};
+use super::guards::{BASE, PRIVATE_MASK, PUBLIC_MIRROR};
 use crate::analysis::taint::Findings;
 use crate::llvm::edit::Editor;
 use crate::llvm::{ModuleView, Opcode, Value};
 use crate::stats::Stats;
-
-/// The runtime's thread-local public stack pointer. Keep in sync with runtime/src/start.rs.
-pub const PUBLIC_SP: &str = "__confpass_public_sp";
 
 /// Functions whose pointer argument is an object that must stay on the native stack.
 const NATIVE_OBJECT_USERS: &[&str] = &[
@@ -216,17 +213,8 @@ fn drop_auto_init<'m>(ed: &Editor<'m>, a: Value<'m>, zeroing: &HashSet<Value<'m>
     dead.len() as u64
 }
 
-/// Moves the public locals that need it to the public stack.
-pub fn move_public_locals<'m>(
-    ed: &Editor<'m>,
-    view: &ModuleView<'m>,
-    taint: &Findings<'m>,
-    zeroing: &HashSet<Value<'m>>,
-    mask: bool,
-    stats: &mut Stats,
-) {
-    let ptr = ed.ptr(0);
-    let mut sp = None;
+/// Moves the public locals that need it to the public frame: the mirror of a native slot.
+pub fn move_public_locals<'m>(ed: &Editor<'m>, view: &ModuleView<'m>, taint: &Findings<'m>, zeroing: &HashSet<Value<'m>>, stats: &mut Stats) {
     for f in view.functions().filter(|f| !f.is_declaration()).collect::<Vec<_>>() {
         let blocks = f.blocks();
         let mut moved: Vec<(Value<'m>, u64, u64)> = Vec::new();
@@ -239,9 +227,8 @@ pub fn move_public_locals<'m>(
                 let Some((t, count)) = a.alloca_shape() else { continue };
                 let static_size = count.filter(|_| bi == 0).map(|c| c * ed.size_of(t));
                 let Some(size) = static_size else {
-                    // A VLA, an `alloca(n)`, or a local of an inlined callee: taken from the
-                    // public stack where it is created (a guarded public access to the native
-                    // stack would trap).
+                    // A VLA, an `alloca(n)`, or a local of an inlined callee: mirrored where it
+                    // is created (a guarded public access to the native stack would trap).
                     dynamic.push(a);
                     continue;
                 };
@@ -254,100 +241,58 @@ pub fn move_public_locals<'m>(
         if moved.is_empty() && dynamic.is_empty() {
             continue;
         }
-        let sp = *sp.get_or_insert_with(|| ed.thread_local_global(ptr, PUBLIC_SP));
-        let items: Vec<(u64, u64)> = moved.iter().map(|(_, s, al)| (*s, *al)).collect();
-        let (offsets, total, align) = image_layout(&items);
-        let total = total.div_ceil(16) * 16;
-        ed.position_at_entry(f);
-        let old = ed.load(ptr, sp);
-        let frame = if moved.is_empty() {
-            old
-        } else {
-            let lowered = ed.byte_offset_back(old, total);
-            let frame = if align > 16 { ed.align_down(lowered, align) } else { lowered };
-            let frame = if mask { ed.set_pointer_bits(frame, PUBLIC_BIT) } else { frame };
-            ed.store(frame, sp);
-            frame
-        };
         let mut dropped = 0;
-        for ((a, _, _), off) in moved.iter().zip(offsets) {
-            dropped += drop_auto_init(ed, *a, zeroing);
-            for u in a.users().collect::<Vec<_>>() {
-                if u.called_value().is_some_and(|c| c.name().starts_with("llvm.lifetime")) {
-                    ed.erase(u);
+        if !moved.is_empty() {
+            // One native slot holds the whole frame, whose mirror is the public frame: one
+            // address, made at entry, for every moved local.
+            let items: Vec<(u64, u64)> = moved.iter().map(|(_, s, al)| (*s, *al)).collect();
+            let (offsets, total, align) = image_layout(&items);
+            ed.position_at_entry(f);
+            let slot = ed.alloca(ed.byte_array(total.max(1)), align.max(16));
+            let frame = ed.set_pointer_bits(slot, PUBLIC_MIRROR);
+            for ((a, _, _), off) in moved.iter().zip(offsets) {
+                dropped += drop_auto_init(ed, *a, zeroing);
+                for u in a.users().collect::<Vec<_>>() {
+                    if u.called_value().is_some_and(|c| c.name().starts_with("llvm.lifetime")) {
+                        ed.erase(u);
+                    }
                 }
-            }
-            // Each user computes its address right before it (SafeStack does the same): one
-            // address per local made at entry would stay live through the whole function, and
-            // a large one (an interpreter's) spills them all at every call. A phi's value must
-            // exist at the end of its incoming block: those take the one made after the frame.
-            let mut at_entry = None;
-            let mut seen = HashSet::new();
-            // A user with two operands on the local (`memcpy(a, a)`) is listed twice.
-            for u in a.users().filter(|u| seen.insert(*u)).collect::<Vec<_>>() {
-                let addr = if u.opcode() == Some(Opcode::LLVMPHI) {
-                    *at_entry.get_or_insert_with(|| {
-                        ed.position_after(frame);
+                // Each user computes its address right before it (SafeStack does the same): one
+                // address per local made at entry would stay live through the whole function, and
+                // a large one (an interpreter's) spills them all at every call. A phi's value must
+                // exist at the end of its incoming block: those take the one made after the frame.
+                let mut at_entry = None;
+                let mut seen = HashSet::new();
+                // A user with two operands on the local (`memcpy(a, a)`) is listed twice.
+                for u in a.users().filter(|u| seen.insert(*u)).collect::<Vec<_>>() {
+                    let addr = if u.opcode() == Some(Opcode::LLVMPHI) {
+                        *at_entry.get_or_insert_with(|| {
+                            ed.position_after(frame);
+                            ed.byte_offset(frame, off)
+                        })
+                    } else {
+                        ed.position_before(u);
                         ed.byte_offset(frame, off)
-                    })
-                } else {
-                    ed.position_before(u);
-                    ed.byte_offset(frame, off)
-                };
-                ed.replace_operand(u, *a, addr);
+                    };
+                    ed.replace_operand(u, *a, addr);
+                }
+                ed.erase(*a);
             }
-            ed.erase(*a);
         }
         for &a in &dynamic {
-            let (t, _) = a.alloca_shape().expect("an alloca");
-            let count = a.operands().next().expect("an alloca has a count");
-            ed.position_before(a);
-            let i64t = ed.int(64);
-            let n = ed.zext_or_self(count, i64t);
-            let bytes = ed.mul(n, ed.const_int(i64t, ed.size_of(t)));
-            let cur = ed.load(ptr, sp);
-            let lowered = ed.byte_offset_back_dynamic(cur, bytes);
-            let addr = ed.align_down(lowered, ed.abi_align(t).max(ed.alignment(a)).max(16));
-            let addr = if mask { ed.set_pointer_bits(addr, PUBLIC_BIT) } else { addr };
-            ed.store(addr, sp);
+            // The native stack makes room (and `llvm.stackrestore` frees it); the local lives in
+            // the mirror of that room.
             dropped += drop_auto_init(ed, a, zeroing);
-            for u in a.users().collect::<Vec<_>>() {
-                if u.called_value().is_some_and(|c| c.name().starts_with("llvm.lifetime")) {
-                    ed.erase(u);
-                }
+            let users: Vec<Value<'m>> =
+                a.users().filter(|u| !u.called_value().is_some_and(|c| c.name().starts_with("llvm.lifetime"))).collect();
+            ed.position_after(a);
+            let mirror = ed.set_pointer_bits(a, PUBLIC_MIRROR);
+            for u in users {
+                ed.replace_operand(u, a, mirror);
             }
-            ed.replace_all_uses(a, addr);
-            ed.erase(a);
         }
         if !dynamic.is_empty() {
             stats.add("public-locals-dynamic-moved", dynamic.len() as u64);
-            // A VLA in a loop: LLVM frees the native stack at `llvm.stackrestore`; the public
-            // stack follows it.
-            for b in &blocks {
-                for save in b.instructions().filter(|i| i.called_value().is_some_and(|c| c.name().starts_with("llvm.stacksave"))).collect::<Vec<_>>() {
-                    ed.position_after(save);
-                    let saved = ed.load(ptr, sp);
-                    for restore in save.users().filter(|u| u.called_value().is_some_and(|c| c.name().starts_with("llvm.stackrestore"))).collect::<Vec<_>>() {
-                        ed.position_before(restore);
-                        ed.store(saved, sp);
-                    }
-                }
-            }
-        }
-        for b in &blocks {
-            for inst in b.instructions().collect::<Vec<_>>() {
-                match inst.opcode() {
-                    Some(Opcode::LLVMRet | Opcode::LLVMResume) => {
-                        ed.position_before(inst);
-                        ed.store(old, sp);
-                    }
-                    Some(Opcode::LLVMCall) if inst.calls_returns_twice() => {
-                        ed.position_after(inst);
-                        ed.store(frame, sp);
-                    }
-                    _ => {}
-                }
-            }
         }
         stats.add("public-locals-moved", moved.len() as u64);
         if dropped > 0 {

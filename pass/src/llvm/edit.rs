@@ -418,16 +418,6 @@ impl<'m> Editor<'m> {
         val(unsafe { llc::LLVMBuildMul(self.builder, a.raw, b.raw, c"".as_ptr()) })
     }
 
-    /// `getelementptr i8, ptr, -n` for a byte count computed at run time.
-    pub fn byte_offset_back_dynamic(&self, ptr: Value<'m>, n: Value<'m>) -> Value<'m> {
-        // SAFETY: the builder is positioned; an i64 negated, then an i8 GEP on a pointer.
-        unsafe {
-            let neg = llc::LLVMBuildNeg(self.builder, n.raw, c"".as_ptr());
-            let mut idx = [neg];
-            val(llc::LLVMBuildGEP2(self.builder, llc::LLVMInt8TypeInContext(self.ctx), ptr.raw, idx.as_mut_ptr(), 1, c"".as_ptr()))
-        }
-    }
-
     /// `v` widened to `t` (sign-extended) unless it already has that type.
     pub fn sext_or_self(&self, v: Value<'m>, t: Type<'m>) -> Value<'m> {
         if v.ty() == t {
@@ -550,19 +540,13 @@ impl<'m> Editor<'m> {
         }
     }
 
-    /// An external, initial-exec thread-local global (defined by the runtime).
-    pub fn thread_local_global(&self, t: Type<'m>, name: &str) -> Value<'m> {
-        let n = cname(name);
-        // SAFETY: live module.
+    /// `alloca t, align align` at the builder's position.
+    pub fn alloca(&self, t: Type<'m>, align: u64) -> Value<'m> {
+        // SAFETY: the builder is positioned; a sized type of this context.
         unsafe {
-            let g = llc::LLVMGetNamedGlobal(self.module, n.as_ptr());
-            if !g.is_null() {
-                return val(g);
-            }
-            let g = llc::LLVMAddGlobal(self.module, t.raw, n.as_ptr());
-            llc::LLVMSetThreadLocal(g, 1);
-            llc::LLVMSetThreadLocalMode(g, llvm_sys::LLVMThreadLocalMode::LLVMInitialExecTLSModel);
-            val(g)
+            let a = llc::LLVMBuildAlloca(self.builder, t.raw, c"".as_ptr());
+            llc::LLVMSetAlignment(a, align as u32);
+            val(a)
         }
     }
 
@@ -576,22 +560,6 @@ impl<'m> Editor<'m> {
     pub fn erase(&self, inst: Value<'m>) {
         // SAFETY: an instruction without uses.
         unsafe { llc::LLVMInstructionEraseFromParent(inst.raw) }
-    }
-
-    /// `ptr & ~(align - 1)` through `llvm.ptrmask`.
-    pub fn align_down(&self, p: Value<'m>, align: u64) -> Value<'m> {
-        let i64t = self.int(64);
-        let ptr = self.ptr(0);
-        let t = self.function_type(ptr, &[ptr, i64t]);
-        let f = self.function("llvm.ptrmask.p0.i64", t);
-        self.call(t, f, &[p, self.const_int(i64t, !(align - 1))])
-    }
-
-    /// `getelementptr inbounds i8, ptr, -n`.
-    pub fn byte_offset_back(&self, ptr: Value<'m>, n: u64) -> Value<'m> {
-        let mut idx = [self.const_int(self.int(64), n.wrapping_neg()).raw];
-        // SAFETY: the builder is positioned; an i8 GEP on a pointer.
-        val(unsafe { llc::LLVMBuildGEP2(self.builder, llc::LLVMInt8TypeInContext(self.ctx), ptr.raw, idx.as_mut_ptr(), 1, c"".as_ptr()) })
     }
 
     /// Places the builder right before an instruction.
