@@ -18,8 +18,8 @@ pub fn init() {
     if !reserve(RESERVED_LO, RESERVED_SIZE) {
         report::die_errno("cannot reserve the private region at 0x100000000000 (128 GiB and guard zones, needs a free address range)", "");
     }
-    if !reserve((BASE + STACKS_OFFSET - GUARD) | PUBLIC_MIRROR, STACKS_SIZE + 2 * GUARD) {
-        report::die_errno("cannot reserve the public mirrors of the native stacks at 0x700c00000000 (16 GiB, needs a free address range)", "");
+    if !reserve(BASE + STACKS_OFFSET - GUARD + PUBLIC_MIRROR, STACKS_SIZE + 2 * GUARD) {
+        report::die_errno("cannot reserve the public mirrors of the native stacks at 0x700c01000000 (16 GiB, needs a free address range)", "");
     }
     if sys::env(c"CONFPASS_REPORT").is_some_and(|v| v == b"regions") {
         for (name, lo) in [(&b"private"[..], BASE), (&b"runtime"[..], BASE + REGION)] {
@@ -180,7 +180,7 @@ mod stacks {
         if found.is_none() {
             sys::protect(lo, size, libc::PROT_READ | libc::PROT_WRITE, "a native stack");
             sys::protect(lo - MIRROR_DISTANCE, size, libc::PROT_READ | libc::PROT_WRITE, "a native stack's private locals");
-            sys::protect(lo | PUBLIC_MIRROR, size, libc::PROT_READ | libc::PROT_WRITE, "a native stack's public locals");
+            sys::protect(lo + PUBLIC_MIRROR, size, libc::PROT_READ | libc::PROT_WRITE, "a native stack's public locals");
         }
         (lo, size)
     }
@@ -191,7 +191,7 @@ mod stacks {
         unsafe {
             libc::madvise(lo as *mut _, size, libc::MADV_DONTNEED);
             libc::madvise((lo - MIRROR_DISTANCE) as *mut _, size, libc::MADV_DONTNEED);
-            libc::madvise((lo | PUBLIC_MIRROR) as *mut _, size, libc::MADV_DONTNEED);
+            libc::madvise((lo + PUBLIC_MIRROR) as *mut _, size, libc::MADV_DONTNEED);
         }
         lock();
         // SAFETY: under the lock.

@@ -72,7 +72,7 @@ extern "C" fn on_sigsegv(_sig: libc::c_int, info: *mut libc::siginfo_t, ctx: *mu
     // SAFETY: the kernel passes the fault's siginfo and the interrupted context.
     let addr = unsafe { (*info).si_addr() } as usize;
     let image = PUBLIC_BIT | RESERVED_LO;
-    let mirrors = (BASE + STACKS_OFFSET - GUARD) | PUBLIC_MIRROR;
+    let mirrors = BASE + STACKS_OFFSET - GUARD + PUBLIC_MIRROR;
     let what: &[u8] = if (image..image + RESERVED_SIZE).contains(&addr) {
         b"public-access inside the protected region (sent away by the public mask)"
     } else if (PUBLIC_BIT..PUBLIC_BIT + NULL_IMAGE).contains(&addr) {

@@ -103,8 +103,17 @@ pub unsafe extern "C" fn __wrap_main(argc: c_int, argv: *mut *mut c_char, envp: 
     // overflow of a buffer in main's frame stays in the stack (and in its public mirror)
     // instead of running off its end.
     let top = lo + size - PAGE;
-    // SAFETY: a fresh stack of `size` bytes; __real_main is the program's main.
-    unsafe { confpass_on_stack(argc as usize, argv as usize, envp as usize, __real_main as *const () as usize, top & !15) as c_int }
+    // SAFETY: a fresh stack of `size` bytes; main_then_exit runs the program's main.
+    unsafe { confpass_on_stack(argc as usize, argv as usize, envp as usize, main_then_exit as *const () as usize, top & !15) as c_int }
+}
+
+/// The program's `main`, then `exit` on the same native stack: `atexit` handlers and
+/// destructors run there too, where their public frames have a mirror.
+extern "C" fn main_then_exit(argc: c_int, argv: *mut *mut c_char, envp: *mut *mut c_char) -> c_int {
+    // SAFETY: libc's start-up code passed these arguments to __wrap_main.
+    let r = unsafe { __real_main(argc, argv, envp) };
+    // SAFETY: what libc's start-up code does with main's result.
+    unsafe { libc::exit(r) }
 }
 
 /// What a new thread needs: the user's start routine and its argument.

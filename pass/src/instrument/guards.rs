@@ -78,25 +78,27 @@ pub const PUBLIC_BIT: u64 = 1 << 46;
 /// not only those within a guard zone's WINDOW.
 pub const PUBLIC_REACH: u64 = 1 << 43;
 
-/// The bits a public local's address sets on its native slot's: the local lives in the slot's
-/// public mirror (see `stack`; runtime/layout). The native stacks lie below 2^45, so for them
-/// this is an addition; a stack the runtime did not make (the initial one, before `main`, or a
-/// library's thread) already lies above 2^46 + 2^45 and mirrors onto itself. Any pointer with
-/// these bits set lies in [2^46 + 2^45, 2^64), so an offset of at most `PUBLIC_REACH` either
-/// way cannot reach the block: an access of the public frame at offsets of bounded width needs
-/// no guard in either flavour. Keep in sync with runtime/layout.
-pub const PUBLIC_MIRROR: u64 = (1 << 46) | (1 << 45);
+/// How far a public local's address lies from its native slot: the local lives in the slot's
+/// public mirror (see `stack`; runtime/layout), in public memory above 2^46 + 2^45. The 16 MiB
+/// part keeps a mirror's cache lines from sharing linear-address bits 12-27 with their slots:
+/// AMD's L1 way predictor tags lines by a hash of those bits, and lines that agree on them and
+/// on the set evict each other (lua ran 1.17x slower with the plain 2^46 + 2^45). A pointer
+/// this far from any user-space address lies in [2^46 + 2^45, 2^47 + 2^46 + 2^45), so an
+/// offset of at most `PUBLIC_REACH` either way cannot reach the block: an access of the public
+/// frame at offsets of bounded width needs no guard in either flavour. Keep in sync with
+/// runtime/layout.
+pub const PUBLIC_MIRROR: u64 = (1 << 46) | (1 << 45) | (1 << 24);
 
-/// If `v` is a public local's mirror address, `inttoptr(ptrtoint(a) | PUBLIC_MIRROR)` of an
+/// If `v` is a public local's mirror address, `inttoptr(ptrtoint(a) + PUBLIC_MIRROR)` of an
 /// `alloca` `a` (`stack` makes them): the alloca.
 pub fn public_mirror_of<'m>(v: Value<'m>) -> Option<Value<'m>> {
     if v.opcode() != Some(Opcode::LLVMIntToPtr) || v.ty().pointer_address_space() != Some(0) {
         return None;
     }
-    let or = v.operands().next()?;
-    let ops: Vec<Value<'m>> = or.operands().collect();
+    let add = v.operands().next()?;
+    let ops: Vec<Value<'m>> = add.operands().collect();
     let pi = *ops.first()?;
-    let a = (or.opcode() == Some(Opcode::LLVMOr) && ops.get(1)?.const_int() == Some(PUBLIC_MIRROR as i64) && pi.opcode() == Some(Opcode::LLVMPtrToInt))
+    let a = (add.opcode() == Some(Opcode::LLVMAdd) && ops.get(1)?.const_int() == Some(PUBLIC_MIRROR as i64) && pi.opcode() == Some(Opcode::LLVMPtrToInt))
         .then(|| pi.operands().next())
         .flatten()?;
     (a.opcode() == Some(Opcode::LLVMAlloca)).then_some(a)

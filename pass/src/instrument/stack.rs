@@ -249,7 +249,7 @@ pub fn move_public_locals<'m>(ed: &Editor<'m>, view: &ModuleView<'m>, taint: &Fi
             let (offsets, total, align) = image_layout(&items);
             ed.position_at_entry(f);
             let slot = ed.alloca(ed.byte_array(total.max(1)), align.max(16));
-            let frame = ed.set_pointer_bits(slot, PUBLIC_MIRROR);
+            let frame = ed.translate_pointer(slot, PUBLIC_MIRROR);
             for ((a, _, _), off) in moved.iter().zip(offsets) {
                 dropped += drop_auto_init(ed, *a, zeroing);
                 for u in a.users().collect::<Vec<_>>() {
@@ -286,7 +286,7 @@ pub fn move_public_locals<'m>(ed: &Editor<'m>, view: &ModuleView<'m>, taint: &Fi
             let users: Vec<Value<'m>> =
                 a.users().filter(|u| !u.called_value().is_some_and(|c| c.name().starts_with("llvm.lifetime"))).collect();
             ed.position_after(a);
-            let mirror = ed.set_pointer_bits(a, PUBLIC_MIRROR);
+            let mirror = ed.translate_pointer(a, PUBLIC_MIRROR);
             for u in users {
                 ed.replace_operand(u, a, mirror);
             }

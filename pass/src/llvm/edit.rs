@@ -468,6 +468,19 @@ impl<'m> Editor<'m> {
         }
     }
 
+    /// `inttoptr(ptrtoint(p) + d)`: the address `d` bytes away, with no provenance from `p`
+    /// (no LLVM analysis may reason that it stays inside `p`'s object).
+    pub fn translate_pointer(&self, p: Value<'m>, d: u64) -> Value<'m> {
+        let i64t = self.int(64);
+        let pi = self.ptrtoint(p);
+        // SAFETY: the builder is positioned; an i64 plus an i64 constant, cast back to the
+        // pointer's own type.
+        unsafe {
+            let sum = llc::LLVMBuildAdd(self.builder, pi.raw, self.const_int(i64t, d).raw, c"".as_ptr());
+            val(llc::LLVMBuildIntToPtr(self.builder, sum, p.ty().raw, c"".as_ptr()))
+        }
+    }
+
     /// `getelementptr i8, ptr, offset` without `inbounds` (any offset, wrapping).
     pub fn byte_offset_any(&self, ptr: Value<'m>, offset: i64) -> Value<'m> {
         if offset == 0 {

@@ -16,7 +16,7 @@
 //!  │ holding each return address's copy (skewed by 2112 bytes); guard zone at the end      │
 //!  └────────────────────────────────────────────────────────────────────────────────────────┘
 //!  everything else: public memory (public globals, libc's heap, libc, and the public
-//!  mirrors of the native stacks at `native | PUBLIC_MIRROR`: the public frames)
+//!  mirrors of the native stacks at `native + PUBLIC_MIRROR`: the public frames)
 //! ```
 //!
 //! A private data address is one with `addr >> (K - 1) == BASE >> (K - 1)`; a public access
@@ -63,16 +63,17 @@ pub const STACKS_SIZE: usize = REGION - STACKS_OFFSET - GUARD;
 /// address), so that private pointers reach them and nothing reaches the native stack.
 pub const MIRROR_DISTANCE: usize = DATA_SIZE;
 
-/// Each native stack also has a public mirror, `native | PUBLIC_MIRROR` (an addition: the
-/// stacks lie below 2^45): the public locals the plugin moves off the native stack live
-/// there, addressed from their native slot, so no stack pointer of their own exists that
-/// a corrupted store could aim. The mirrors of the stacks area,
-/// [0x700C_0000_0000, 0x7010_0000_0000), are reserved at start-up and mapped with each stack:
-/// public memory above PUBLIC_BIT, clear of the block's image under the public mask and far
-/// below the kernel's mmap base (within 1 TiB under the stack). A stack the runtime did not
-/// make (the initial one before `main`, a library's thread) lies above PUBLIC_MIRROR and
-/// mirrors onto itself. Keep in sync with pass/src/instrument/guards.rs.
-pub const PUBLIC_MIRROR: usize = (1 << 46) | (1 << 45);
+/// Each native stack also has a public mirror, `PUBLIC_MIRROR` bytes above it: the public
+/// locals the plugin moves off the native stack live there, addressed from their native slot,
+/// so no stack pointer of their own exists that a corrupted store could aim. The mirrors of
+/// the stacks area, [0x700C_0100_0000, 0x7010_0100_0000), are reserved at start-up and mapped
+/// with each stack: public memory above PUBLIC_BIT, clear of the block's image under the
+/// public mask and far below the kernel's mmap base (within 1 TiB under the stack). The
+/// 16 MiB part keeps a mirror's cache lines from agreeing with their slots' on linear-address
+/// bits 12-27, which AMD's L1 way predictor hashes (such lines evict each other). Code running
+/// on a stack the runtime did not make (constructors, a library's thread) would address its
+/// public frame above 2^47, where it faults. Keep in sync with pass/src/instrument/guards.rs.
+pub const PUBLIC_MIRROR: usize = (1 << 46) | (1 << 45) | (1 << 24);
 
 pub const PAGE: usize = 4096;
 
@@ -109,5 +110,5 @@ pub const RESERVED_SIZE: usize = 2 * REGION + 2 * GUARD;
 
 const _: () = assert!(HEAP_OFFSET + HEAP_ROOM <= STACKS_OFFSET - MIRROR_DISTANCE);
 const _: () = assert!(STACKS_OFFSET - MIRROR_DISTANCE + STACKS_SIZE + GUARD <= DATA_SIZE);
-const _: () = assert!(BASE + STACKS_OFFSET + STACKS_SIZE + GUARD <= 1 << 45, "stacks mirror by addition");
-const _: () = assert!((BASE + STACKS_OFFSET) | PUBLIC_MIRROR >= PUBLIC_BIT + RESERVED_LO + RESERVED_SIZE);
+const _: () = assert!(BASE + STACKS_OFFSET + PUBLIC_MIRROR >= PUBLIC_BIT + RESERVED_LO + RESERVED_SIZE);
+const _: () = assert!(BASE + STACKS_OFFSET + STACKS_SIZE + GUARD + PUBLIC_MIRROR <= 0x7100_0000_0000);
