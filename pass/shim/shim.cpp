@@ -197,6 +197,41 @@ extern "C" void confpass_shim_append_ctor(LLVMModuleRef mod, LLVMValueRef fn, in
   appendToGlobalCtors(*unwrap(mod), cast<Function>(unwrap(fn)), priority);
 }
 
+/// Makes every entry of `llvm.global_ctors` run through `runner(fn)` (a runtime function that
+/// calls it on a native stack): each function there is replaced, in the list only, by an
+/// internal `void()` that calls `runner` with its address. Returns how many.
+extern "C" unsigned confpass_shim_ctors_through(LLVMModuleRef mod, const char *runner) {
+  Module &M = *unwrap(mod);
+  GlobalVariable *GV = M.getNamedGlobal("llvm.global_ctors");
+  if (!GV || !GV->hasInitializer())
+    return 0;
+  auto *Init = dyn_cast<ConstantArray>(GV->getInitializer());
+  if (!Init)
+    return 0;
+  LLVMContext &C = M.getContext();
+  PointerType *Ptr = PointerType::get(C, 0);
+  FunctionCallee Run = M.getOrInsertFunction(runner, FunctionType::get(Type::getVoidTy(C), {Ptr}, false));
+  std::vector<Constant *> Entries;
+  unsigned N = 0;
+  for (Use &U : Init->operands()) {
+    auto *E = cast<ConstantStruct>(U.get());
+    auto *F = dyn_cast<Function>(E->getOperand(1)->stripPointerCasts());
+    if (!F) {
+      Entries.push_back(E);
+      continue;
+    }
+    Function *W = Function::Create(FunctionType::get(Type::getVoidTy(C), false), GlobalValue::InternalLinkage,
+                                   F->getName() + ".on_native_stack", M);
+    IRBuilder<> B(BasicBlock::Create(C, "", W));
+    B.CreateCall(Run, {F});
+    B.CreateRetVoid();
+    Entries.push_back(ConstantStruct::get(E->getType(), {E->getOperand(0), W, E->getOperand(2)}));
+    N++;
+  }
+  GV->setInitializer(ConstantArray::get(Init->getType(), Entries));
+  return N;
+}
+
 /// The global a constant pointer is based on and its constant byte offset (null if none).
 extern "C" LLVMValueRef confpass_shim_base_offset(LLVMModuleRef mod, LLVMValueRef ptr, int64_t *offset) {
   int64_t Off = 0;

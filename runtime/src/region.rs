@@ -208,3 +208,8 @@ mod stacks {
 }
 
 pub use stacks::{alloc as alloc_stack, free as free_stack};
+
+/// Whether `addr` lies in the native stacks' area.
+pub fn on_native_stack(addr: usize) -> bool {
+    (BASE + STACKS_OFFSET..BASE + STACKS_OFFSET + STACKS_SIZE).contains(&addr)
+}

@@ -116,6 +116,23 @@ extern "C" fn main_then_exit(argc: c_int, argv: *mut *mut c_char, envp: *mut *mu
     unsafe { libc::exit(r) }
 }
 
+/// Calls `f` on a native stack: the plugin makes every constructor of a compiled module run
+/// through this (the loader runs them on the initial stack, which has no public mirror for
+/// their public frames). On a native stack already (a library loaded later by `dlopen`),
+/// `f` runs where it is.
+#[no_mangle]
+pub extern "C" fn __confpass_on_native_stack(f: extern "C" fn()) {
+    let here = 0u8;
+    let sp = core::ptr::addr_of!(here) as usize;
+    if region::on_native_stack(sp) {
+        return f();
+    }
+    let (lo, size) = region::alloc_stack(1 << 20);
+    // SAFETY: a fresh stack of `size` bytes; `f` takes no arguments (the three are ignored).
+    unsafe { confpass_on_stack(0, 0, 0, f as usize, (lo + size - 64) & !15) };
+    region::free_stack(lo, size);
+}
+
 /// What a new thread needs: the user's start routine and its argument.
 struct Start {
     start: extern "C" fn(*mut c_void) -> *mut c_void,

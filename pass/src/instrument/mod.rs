@@ -40,6 +40,11 @@ pub fn run<'m>(module: &'m BorrowedModule<'_>, view: &ModuleView<'m>, opts: &Opt
     let taint = taint::analyze(view, &sigs, &policy, FlowPolicy::Deny, &mut quiet);
     let guarded = opts.mode.guards_loads() || opts.mode.guards_stores();
     stack::move_public_locals(&ed, view, &taint, &zeroing, stats);
+    // The loader runs constructors on the initial stack, which has no public mirror.
+    let ctors = ed.ctors_through(stack::ON_NATIVE_STACK);
+    if ctors > 0 {
+        stats.add("constructors-on-native-stack", u64::from(ctors));
+    }
     if guarded {
         // Guarded private accesses reach private data only, not the native stacks.
         stack::mirror_private_locals(&ed, view, &taint, stats);

@@ -44,6 +44,10 @@ use crate::llvm::edit::Editor;
 use crate::llvm::{ModuleView, Opcode, Value};
 use crate::stats::Stats;
 
+/// The runtime's `__confpass_on_native_stack(fn)`: calls `fn` on a native stack (constructors
+/// run through it). Keep in sync with runtime/src/start.rs.
+pub const ON_NATIVE_STACK: &str = "__confpass_on_native_stack";
+
 /// Functions whose pointer argument is an object that must stay on the native stack.
 const NATIVE_OBJECT_USERS: &[&str] = &[
     "setjmp", "_setjmp", "sigsetjmp", "__sigsetjmp", "getcontext", "makecontext", "swapcontext", "setcontext",

@@ -16,6 +16,7 @@ extern "C" {
     fn confpass_shim_expand_constant_users(vals: *mut LLVMValueRef, n: usize);
     fn confpass_shim_delete_if_unused(global: LLVMValueRef) -> bool;
     fn confpass_shim_append_ctor(module: LLVMModuleRef, f: LLVMValueRef, priority: i32);
+    fn confpass_shim_ctors_through(module: LLVMModuleRef, runner: *const c_char) -> u32;
     fn confpass_shim_base_offset(module: LLVMModuleRef, ptr: LLVMValueRef, offset: *mut i64) -> LLVMValueRef;
     fn confpass_shim_root_offset(module: LLVMModuleRef, ptr: LLVMValueRef, offset: *mut i64) -> LLVMValueRef;
     fn confpass_shim_root_range(module: LLVMModuleRef, ptr: LLVMValueRef, lo: *mut i64, hi: *mut i64) -> LLVMValueRef;
@@ -535,6 +536,14 @@ impl<'m> Editor<'m> {
         f
     }
 
+    /// Makes every constructor of the module run through `runner(fn)`; returns how many.
+    pub fn ctors_through(&self, runner: &str) -> u32 {
+        let n = cname(runner);
+        // SAFETY: live module; a NUL-terminated name.
+        unsafe { confpass_shim_ctors_through(self.module, n.as_ptr()) }
+    }
+
+    /// Adds `f` to the module's constructors with `priority` (lower runs first).
     pub fn append_ctor(&self, f: Value<'m>, priority: i32) {
         // SAFETY: a function of this module.
         unsafe { confpass_shim_append_ctor(self.module, f.raw, priority) }
