@@ -117,7 +117,7 @@ fn modes_select_the_steps() {
 }
 
 /// `partition` lays memory out (a private global relocated, an escaping public local moved to
-/// the public stack) and inserts neither guards nor CFI; the program still runs.
+/// public frames) and inserts neither guards nor CFI; the program still runs.
 #[test]
 fn partition_mode_applies_the_layout_alone() {
     let dir = tempdir();

@@ -105,12 +105,12 @@ cl::opt<bool> OptVerify("confpass-verify",
                         cl::desc("After instrumentation, prove that every memory access is guarded or safe"),
                         cl::init(false), cl::cat(Category));
 
-// Off by default: a local that moves to the public stack does not need -ftrivial-auto-var-init's
-// zeroing (the public stack holds only public data). confcc turns it on when the build asks for
+// Off by default: a local that moves to a public frame does not need -ftrivial-auto-var-init's
+// zeroing (public frames hold only public data). confcc turns it on when the build asks for
 // -ftrivial-auto-var-init itself: a program that reads uninitialised locals then computes the
 // same results as its own zero-initialised build.
 cl::opt<bool> OptKeepAutoInit("confpass-keep-auto-init",
-                              cl::desc("Keep -ftrivial-auto-var-init's initialisation of locals that move to the public stack"),
+                              cl::desc("Keep -ftrivial-auto-var-init's initialisation of locals that move to a public frame"),
                               cl::init(false), cl::cat(Category));
 
 // Hidden, for the test suite: proves that a Rust panic becomes a clang error.

@@ -117,7 +117,7 @@ pub struct Options {
     pub verify: bool,
     pub stats: bool,
     pub audit: bool,
-    /// Keep the zeroing of locals that move to the public stack (`-confpass-keep-auto-init`).
+    /// Keep the zeroing of locals that move to a public frame (`-confpass-keep-auto-init`).
     pub keep_auto_init: bool,
     /// Hidden: panic inside the pass, to test that clang survives it.
     pub debug_panic: bool,

@@ -7,7 +7,7 @@
 //!
 //! - `confrt-layout` (crate): the address-space layout, drawn there; `region`: reservation,
 //!   private globals area, native stacks; `start`: `.preinit_array`, `main` and threads on
-//!   private stacks, public stacks.
+//!   native stacks and their mirrors.
 //! - `confrt-heap` (crate): the private heap (mimalloc arena) and `conf_seal`/`conf_open`;
 //!   `globals`: registration of private globals; `io`: input into private memory;
 //!   `declassify`; `report`.

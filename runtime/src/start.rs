@@ -127,7 +127,8 @@ pub extern "C" fn __confpass_on_native_stack(f: extern "C" fn()) {
     if region::on_native_stack(sp) {
         return f();
     }
-    let (lo, size) = region::alloc_stack(1 << 20);
+    // main's size: the pool gives this stack to main afterwards.
+    let (lo, size) = region::alloc_stack(main_stack_size());
     // SAFETY: a fresh stack of `size` bytes; `f` takes no arguments (the three are ignored).
     unsafe { confpass_on_stack(0, 0, 0, f as usize, (lo + size - 64) & !15) };
     region::free_stack(lo, size);

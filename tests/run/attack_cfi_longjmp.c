@@ -9,8 +9,8 @@
  * bytes (assumed leaked: here read in the attacker block), and the next syntax error's
  * longjmp lands in the admin console. The plain build prints the root password. confcc keeps
  * jmp_bufs that are stack locals on the native stack in the private region, and moves the
- * token buffer, a public local written at unknown offsets, to the public stack: the overflow
- * runs along the public stack, far from any jmp_buf, and the second syntax error returns to
+ * token buffer, a public local written at unknown offsets, to a public frame (the public mirror of the native stack): the
+ * overflow runs along the mirror, far from any jmp_buf, and the second syntax error returns to
  * the error handler as it should (no guard fires: the partition alone defeats the attack).
  * The attacker cannot even read admin_console there (a public read of the private region
  * would stop the program), so it sends zeros in its place; had they reached on_error, the

@@ -16,8 +16,8 @@
  * native stack in the private region; when the check returns, the return address in its
  * frame differs from the shadow stack's copy and the program stops with cfi-return. (The response comes first in
  * the buffer so that the variable-length copy covers the whole buffer: with the PIN first,
- * clang -O2 splits the buffer in two and confcc moves the response's half, public, to the
- * public stack, where the overflow meets no return address.) argv[1]: the response, in hex. */
+ * clang -O2 splits the buffer in two and confcc moves the response's half, public, to a
+ * public frame, where the overflow meets no return address.) argv[1]: the response, in hex. */
 // attack-secret: S3CR3T-ret-9d27
 // run-args: 30303030303030303030303030303030
 // expect-exit: 86

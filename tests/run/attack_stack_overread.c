@@ -5,7 +5,7 @@
  * frame is (a protected program's native stacks lie at a fixed address in the private region;
  * for the plain build an earlier leak of a stack address is assumed) and asks for the window
  * just below it. Plain clang at -O0 keeps the PIN in main's frame and prints it; confcc keeps
- * the PIN on the native stack in the private region and the request on the public stack, and
+ * the PIN on the native stack in the private region and the request in a public frame, and
  * the copy's public read of the private region stops the program. */
 // attack-secret: S3CR3T-stk-91c4
 // run-args: 0000 256

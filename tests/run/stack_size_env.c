@@ -2,7 +2,7 @@
  * more stack than any default (8 MiB, or the soft RLIMIT_STACK, 64 MiB when unlimited) run to
  * the end: 2.2 million calls computing on private data, whose frames (more than 64 MiB of
  * them) lie on the private native stack, and 24576 calls that each hold a 4 KiB array indexed
- * by a variable (96 MiB, which confpass places on the public stack). stack_size_limit.c shows
+ * by a variable (96 MiB, which confpass places in the native stack's public mirror). stack_size_limit.c shows
  * the same program failing when the size is small. */
 // run-env: CONFPASS_STACK_SIZE=256M
 // expect-stdout: 2200000 native frames: hash matches

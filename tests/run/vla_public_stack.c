@@ -1,7 +1,7 @@
 /* Dynamically sized public locals (a VLA in a loop, an `alloca(n)`) passed to another
- * function: confcc takes them from the public stack where they are created (a guarded public
- * access to the native stack would stop the program) and gives the VLA's memory back at the
- * loop's `llvm.stackrestore`, as the native stack does. */
+ * function: confcc places them in the public mirror of the native stack room made for them (a
+ * guarded public access to the native stack would stop the program), so the loop's
+ * `llvm.stackrestore` frees the VLA's public memory with the native stack's. */
 // expect-stdout: 218974
 #include <stdio.h>
 #include <string.h>

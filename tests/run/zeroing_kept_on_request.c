@@ -1,7 +1,7 @@
 /* A build that asks for -ftrivial-auto-var-init itself keeps it on every local: confcc then
- * does not drop the zeroing of locals that move to the public stack (see
+ * does not drop the zeroing of locals that move to a public frame (see
  * zeroing_public_stack.c), so a program that reads an uninitialised local computes what its
- * own zero-initialised build computes. `dirty` leaves bytes on the public stack where
+ * own zero-initialised build computes. `dirty` leaves bytes in the public frames where
  * `peek`'s local, whose address escapes, lives next. */
 // confcc-flags: -ftrivial-auto-var-init=zero
 // expect-stdout: uninitialised 0

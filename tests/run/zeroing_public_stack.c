@@ -1,8 +1,8 @@
-/* confcc zero-initialises locals; for a local that moves to the public stack it drops that
- * zeroing (the public stack holds only public data). The program's own stores of zeros must
+/* confcc zero-initialises locals; for a local that moves to a public frame it drops that
+ * zeroing (public frames hold only public data). The program's own stores of zeros must
  * survive: LLVM deletes a store of the zeros it knows a memset already wrote (here `a` and
  * `b`, while the memset stays for `c`), so a zeroing dropped after that would leave the old
- * contents that `dirty` left on the public stack. A local that stays on the native stack
+ * contents that `dirty` left in the public frames. A local that stays on the native stack
  * (accessed only at constant offsets inside it) keeps its zeroing: `peek` reads it
  * uninitialised after `dirty_native` left bytes where it lives. */
 // expect-stdout: fields 0 0 sum 1

@@ -147,7 +147,7 @@ fn clang_args(args: &[OsString], paths: &Paths, s: &Shape, locations: bool) -> V
     ]);
 
     // A build that asks for -ftrivial-auto-var-init itself (a program that reads uninitialised
-    // locals) keeps it on every local, the public stack's too.
+    // locals) keeps it on every local, the public frames' too.
     if s.sources > 0 && args.iter().any(|a| a.to_string_lossy().starts_with("-ftrivial-auto-var-init=")) {
         out.extend(["-Xclang", "-mllvm", "-Xclang", "-confpass-keep-auto-init"].map(OsString::from));
     }

@@ -1,10 +1,10 @@
 //! The one module that mutates IR.
 //!
 //! It applies the partition: public locals that could be reached out of bounds move to the
-//! public stack (`stack`), private globals move into the private region (`globals`); then every
-//! memory access gets its run-time guard (`guards`, with `valist` for the reads `va_arg`
-//! makes), and `verify` proves the result when asked. The pipeline marks each module so that
-//! none is instrumented twice.
+//! public mirror of the native stack (`stack`), private globals move into the private region
+//! (`globals`); then every memory access gets its run-time guard (`guards`, with `valist` for
+//! the reads `va_arg` makes), and `verify` proves the result when asked. The pipeline marks
+//! each module so that none is instrumented twice.
 
 mod cfi;
 mod globals;

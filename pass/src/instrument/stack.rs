@@ -1,39 +1,44 @@
-//! The public stack: public locals that could be reached out of bounds leave the native
-//! stack (which lives in the private region) for a per-thread public stack, SafeStack-style.
+//! The public frames: public locals that could be reached out of bounds leave the native
+//! stack (which lives in the private region) for its public mirror, `PUBLIC_MIRROR` bytes
+//! above it in public memory.
 //!
 //! A local moves when it holds no private data (the taint analysis, rerun on the optimised
 //! module) and its address escapes or it is accessed at an offset that is not a constant
 //! inside its bounds. Private locals stay on the native stack, whatever their accesses; so do
 //! `va_list`s, and `jmp_buf`s and `ucontext_t`s that no other function sees (their corruption
-//! redirects reads or control). Dynamically sized public locals (VLAs, `alloca(n)`, locals of
-//! inlined callees outside the entry block) are taken from the public stack where they are
-//! created; `llvm.stacksave`/`stackrestore` move the public stack pointer along.
+//! redirects reads or control).
+//!
+//! Each function with moved locals gets one native slot (an `alloca` of the frame's size and
+//! alignment) that nothing accesses; its locals live in the slot's public mirror,
+//! `inttoptr(ptrtoint(slot) + PUBLIC_MIRROR)`, made once at entry, each local's address at
+//! its user. Dynamically sized public locals (VLAs, `alloca(n)`, locals of inlined callees
+//! outside the entry block) keep their native `alloca` and live in its mirror. The frame needs
+//! no stack pointer of its own: it follows the native stack (VLAs and `stackrestore`,
+//! `longjmp`, threads, signal handlers), and the runtime maps the mirror with each native
+//! stack. Its address comes from the native stack pointer, which no corrupted value steers,
+//! and lies far above the block (`guards::PUBLIC_MIRROR`), so its accesses at offsets of
+//! bounded width need no guard. A TLS public stack pointer (SafeStack's design, which confpass
+//! used first) cost a load, a store and a restore per call, plus a mask of the frame.
 //!
 //! Private locals whose address escapes, or that are accessed at offsets not proven inside
 //! them, move to their native slot's mirror in private data (`slot & (2^K_DATA - 1) + BASE`,
 //! runtime/layout): a private pointer can reach them there, and no guarded access can reach
-//! the native stack, where the return addresses are. The mirror needs no stack pointer of its
-//! own: it follows the native stack (VLAs, `longjmp`, threads included), and the runtime maps
-//! it with each native stack. Code that runs on another stack (constructors before `main`, a
-//! `makecontext` coroutine) would put such a local in some other place of private data: it
-//! must not take the address of private locals.
+//! the native stack, where the return addresses are.
 //!
-//! Each function with moved locals takes a frame from the thread's public stack pointer
-//! (`__confpass_public_sp`, an initial-exec thread-local defined by the runtime): it loads the
-//! pointer at entry, lowers it by the frame size (aligned), addresses its locals inside the
-//! frame, and stores the old value back before every return. After a call that returns twice
-//! (`setjmp`) it stores its own frame pointer again, so a `longjmp` back into it finds its frame.
+//! Both mirrors exist only for the native stacks the runtime makes (main's, every thread's,
+//! alternate signal stacks), so compiled code must run there: constructors run through the
+//! runtime's `__confpass_on_native_stack` (`ON_NATIVE_STACK`), and `exit` after `main` runs on
+//! main's stack. Code on another stack (a `makecontext` coroutine, a thread a library starts
+//! and that calls back into compiled code) would address its public frame above 2^47, where it
+//! faults, and put private locals in some other place of private data.
+//!
 //! confcc zero-initialises every local (`-ftrivial-auto-var-init=zero`) so that none exposes
-//! old native-stack contents, which may be private. The public stack only ever holds public
+//! old native-stack contents, which may be private. The public frame only ever holds public
 //! data, so a moved local's zeroing hides nothing: it is dropped. It cannot be dropped after
 //! LLVM optimised with it in sight (DSE deletes the program's own stores of the zeros it knows
 //! are there), so the check step hides the zero from LLVM first ([`defer_auto_init`]: the
 //! memset writes a byte read, volatile, from `__confpass_auto_init_fill`) and the instrument
 //! step gives it back ([`restore_auto_init`]) before it drops the moved locals' memsets.
-//! With the mask flavour of the guards, the frame is public-masked where it is made (`p | 2^46`,
-//! see `guards`): the thread-local lies in public memory, where a corrupted public store could
-//! point it into the block, and one mask at entry then covers every access to the frame's locals
-//! within the guard window (the guards and `verify` both read the mask as the proof).
 
 use std::collections::HashSet;
 
@@ -144,7 +149,7 @@ pub const AUTO_INIT_FILL: &str = "__confpass_auto_init_fill";
 /// local (`!annotation "auto-init"`, zero bytes, on an `alloca`) writes the fill byte instead;
 /// returns how many. LLVM then cannot lean on the zeros (delete a later store of zeros, forward
 /// a zero to a load), so the instrument step may drop the memset of a local that moves to the
-/// public stack, and gives every other one its zero back. In a module that is never
+/// public frame, and gives every other one its zero back. In a module that is never
 /// instrumented (mode `off` at an LTO link) the memsets still write zeros, read from memory.
 pub fn defer_auto_init<'m>(ed: &Editor<'m>, view: &ModuleView<'m>) -> u64 {
     let i8t = ed.int(8);

@@ -71,8 +71,10 @@ pub const MIRROR_DISTANCE: usize = DATA_SIZE;
 /// public mask and far below the kernel's mmap base (within 1 TiB under the stack). The
 /// 16 MiB part keeps a mirror's cache lines from agreeing with their slots' on linear-address
 /// bits 12-27, which AMD's L1 way predictor hashes (such lines evict each other). Code running
-/// on a stack the runtime did not make (constructors, a library's thread) would address its
-/// public frame above 2^47, where it faults. Keep in sync with pass/src/instrument/guards.rs.
+/// on a stack the runtime did not make (a library's own thread, a `makecontext` coroutine)
+/// would address its public frame above 2^47, where it faults; constructors and `exit` run on
+/// native stacks for this (runtime/src/start.rs). Keep in sync with
+/// pass/src/instrument/guards.rs.
 pub const PUBLIC_MIRROR: usize = (1 << 46) | (1 << 45) | (1 << 24);
 
 pub const PAGE: usize = 4096;
