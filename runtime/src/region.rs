@@ -18,7 +18,7 @@ pub fn init() {
     if !reserve(RESERVED_LO, RESERVED_SIZE) {
         report::die_errno("cannot reserve the private region at 0x100000000000 (128 GiB and guard zones, needs a free address range)", "");
     }
-    if !reserve(BASE + STACKS_OFFSET - GUARD + PUBLIC_MIRROR, STACKS_SIZE + 2 * GUARD) {
+    if !reserve(PUBLIC_MIRRORS_LO, PUBLIC_MIRRORS_SIZE) {
         report::die_errno("cannot reserve the public mirrors of the native stacks at 0x700c01000000 (16 GiB, needs a free address range)", "");
     }
     if sys::env(c"CONFPASS_REPORT").is_some_and(|v| v == b"regions") {

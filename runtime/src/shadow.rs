@@ -11,7 +11,7 @@
 //! `makecontext` stack) masks into the same window. Compiled code writes the copy at function
 //! entry and compares it before returning (pass/src/instrument/cfi.rs).
 
-use crate::layout::{BASE, GUARD, NULL_IMAGE, PUBLIC_BIT, PUBLIC_MIRROR, REGION, RESERVED_LO, RESERVED_SIZE, STACKS_OFFSET, STACKS_SIZE};
+use crate::layout::{BASE, GUARD, NULL_IMAGE, PUBLIC_BIT, PUBLIC_MIRRORS_LO, PUBLIC_MIRRORS_SIZE, REGION, RESERVED_LO, RESERVED_SIZE};
 use crate::{report, sys};
 
 /// Makes the runtime region (between its guard zones) usable: pages are backed only when a
@@ -72,12 +72,11 @@ extern "C" fn on_sigsegv(_sig: libc::c_int, info: *mut libc::siginfo_t, ctx: *mu
     // SAFETY: the kernel passes the fault's siginfo and the interrupted context.
     let addr = unsafe { (*info).si_addr() } as usize;
     let image = PUBLIC_BIT | RESERVED_LO;
-    let mirrors = BASE + STACKS_OFFSET - GUARD + PUBLIC_MIRROR;
     let what: &[u8] = if (image..image + RESERVED_SIZE).contains(&addr) {
         b"public-access inside the protected region (sent away by the public mask)"
     } else if (PUBLIC_BIT..PUBLIC_BIT + NULL_IMAGE).contains(&addr) {
         b"public-access below public memory (a null pointer, or a pointer that walked off public memory)"
-    } else if (mirrors..mirrors + STACKS_SIZE + 2 * GUARD).contains(&addr) {
+    } else if (PUBLIC_MIRRORS_LO..PUBLIC_MIRRORS_LO + PUBLIC_MIRRORS_SIZE).contains(&addr) {
         b"public-access off a public frame (a pointer walked off its stack's public mirror)"
     } else if in_guard_zone(addr) {
         b"access to a guard zone of the protected block (a pointer walked towards the other side)"

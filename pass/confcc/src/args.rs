@@ -250,7 +250,7 @@ mod tests {
     }
 
     #[test]
-    fn an_explicit_auto_var_init_keeps_the_zeroing_of_public_stack_locals() {
+    fn an_explicit_auto_var_init_keeps_the_zeroing_of_public_frame_locals() {
         assert_eq!(
             run("-ftrivial-auto-var-init=zero -c a.c"),
             format!("{PRE} -Xclang -mllvm -Xclang -confpass-keep-auto-init -ftrivial-auto-var-init=zero -c a.c")

@@ -90,19 +90,25 @@ pub const PUBLIC_REACH: u64 = 1 << 43;
 /// runtime/layout.
 pub const PUBLIC_MIRROR: u64 = (1 << 46) | (1 << 45) | (1 << 24);
 
+/// If `v` is `inttoptr(op(ptrtoint(x), c))` with the integer opcode `op` and the constant `c`
+/// (the shape `Editor::set_pointer_bits` and `Editor::translate_pointer` build): `x`.
+fn int_pointer_op<'m>(v: Value<'m>, op: Opcode, c: u64) -> Option<Value<'m>> {
+    if v.opcode() != Some(Opcode::LLVMIntToPtr) {
+        return None;
+    }
+    let int = v.operands().next()?;
+    let ops: Vec<Value<'m>> = int.operands().collect();
+    let pi = *ops.first()?;
+    (int.opcode() == Some(op) && ops.get(1)?.const_int() == Some(c as i64) && pi.opcode().or(pi.const_expr_opcode()) == Some(Opcode::LLVMPtrToInt))
+        .then(|| pi.operands().next())
+        .flatten()
+}
+
 /// If `v` is a public local's mirror address, `inttoptr(ptrtoint(a) + PUBLIC_MIRROR)` of an
 /// `alloca` `a` (`stack` makes them): the alloca.
 pub fn public_mirror_of<'m>(v: Value<'m>) -> Option<Value<'m>> {
-    if v.opcode() != Some(Opcode::LLVMIntToPtr) || v.ty().pointer_address_space() != Some(0) {
-        return None;
-    }
-    let add = v.operands().next()?;
-    let ops: Vec<Value<'m>> = add.operands().collect();
-    let pi = *ops.first()?;
-    let a = (add.opcode() == Some(Opcode::LLVMAdd) && ops.get(1)?.const_int() == Some(PUBLIC_MIRROR as i64) && pi.opcode() == Some(Opcode::LLVMPtrToInt))
-        .then(|| pi.operands().next())
-        .flatten()?;
-    (a.opcode() == Some(Opcode::LLVMAlloca)).then_some(a)
+    let a = int_pointer_op(v, Opcode::LLVMAdd, PUBLIC_MIRROR)?;
+    (a.opcode() == Some(Opcode::LLVMAlloca) && v.ty().pointer_address_space() == Some(0)).then_some(a)
 }
 
 /// Which side of the partition an access belongs to.
@@ -200,15 +206,7 @@ pub fn violation_fn<'m>(ed: &Editor<'m>) -> (crate::llvm::Type<'m>, Value<'m>) {
 
 /// If `root` is a public mask, `inttoptr(ptrtoint(x) | PUBLIC_BIT)`, the pointer `x` it masks.
 pub fn public_masked<'m>(root: Value<'m>) -> Option<Value<'m>> {
-    if root.opcode() != Some(Opcode::LLVMIntToPtr) {
-        return None;
-    }
-    let or = root.operands().next()?;
-    let ops: Vec<Value<'m>> = or.operands().collect();
-    let pi = *ops.first()?;
-    (or.opcode() == Some(Opcode::LLVMOr) && ops.get(1)?.const_int() == Some(PUBLIC_BIT as i64) && pi.opcode().or(pi.const_expr_opcode()) == Some(Opcode::LLVMPtrToInt))
-        .then(|| pi.operands().next())
-        .flatten()
+    int_pointer_op(root, Opcode::LLVMOr, PUBLIC_BIT)
 }
 
 /// Whether a fixed-size access lies within the window of a root that is already public-masked

@@ -459,26 +459,28 @@ impl<'m> Editor<'m> {
 
     /// `inttoptr(ptrtoint(p) | bits)`: sets address bits of a pointer.
     pub fn set_pointer_bits(&self, p: Value<'m>, bits: u64) -> Value<'m> {
-        let i64t = self.int(64);
-        let pi = self.ptrtoint(p);
-        // SAFETY: the builder is positioned; an i64 or'ed with an i64 constant, cast back to
-        // the pointer's own type.
-        unsafe {
-            let or = llc::LLVMBuildOr(self.builder, pi.raw, self.const_int(i64t, bits).raw, c"".as_ptr());
-            val(llc::LLVMBuildIntToPtr(self.builder, or, p.ty().raw, c"".as_ptr()))
-        }
+        self.int_pointer_op(p, llc::LLVMBuildOr, bits)
     }
 
     /// `inttoptr(ptrtoint(p) + d)`: the address `d` bytes away, with no provenance from `p`
     /// (no LLVM analysis may reason that it stays inside `p`'s object).
     pub fn translate_pointer(&self, p: Value<'m>, d: u64) -> Value<'m> {
-        let i64t = self.int(64);
+        self.int_pointer_op(p, llc::LLVMBuildAdd, d)
+    }
+
+    /// `inttoptr(op(ptrtoint(p), c))` for a binary integer builder `op`.
+    fn int_pointer_op(
+        &self,
+        p: Value<'m>,
+        op: unsafe extern "C" fn(LLVMBuilderRef, LLVMValueRef, LLVMValueRef, *const c_char) -> LLVMValueRef,
+        c: u64,
+    ) -> Value<'m> {
         let pi = self.ptrtoint(p);
-        // SAFETY: the builder is positioned; an i64 plus an i64 constant, cast back to the
-        // pointer's own type.
+        // SAFETY: the builder is positioned; an i64 combined with an i64 constant, cast back
+        // to the pointer's own type.
         unsafe {
-            let sum = llc::LLVMBuildAdd(self.builder, pi.raw, self.const_int(i64t, d).raw, c"".as_ptr());
-            val(llc::LLVMBuildIntToPtr(self.builder, sum, p.ty().raw, c"".as_ptr()))
+            let int = op(self.builder, pi.raw, self.const_int(self.int(64), c).raw, c"".as_ptr());
+            val(llc::LLVMBuildIntToPtr(self.builder, int, p.ty().raw, c"".as_ptr()))
         }
     }
 

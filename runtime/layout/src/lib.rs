@@ -76,6 +76,9 @@ pub const MIRROR_DISTANCE: usize = DATA_SIZE;
 /// native stacks for this (runtime/src/start.rs). Keep in sync with
 /// pass/src/instrument/guards.rs.
 pub const PUBLIC_MIRROR: usize = (1 << 46) | (1 << 45) | (1 << 24);
+/// The public mirrors' reservation: the stacks area's mirror with a guard zone on each side.
+pub const PUBLIC_MIRRORS_LO: usize = BASE + STACKS_OFFSET - GUARD + PUBLIC_MIRROR;
+pub const PUBLIC_MIRRORS_SIZE: usize = STACKS_SIZE + 2 * GUARD;
 
 pub const PAGE: usize = 4096;
 
