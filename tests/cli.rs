@@ -235,3 +235,39 @@ fn confcc_preprocessor_output_reaches_stdout() {
     out.assert_code(0, "confcc -E");
     assert!(out.stdout.contains("hello_from_cpp"), "{}", out.stdout);
 }
+
+/// A loop's accesses through an index built from its counter by constants (`src[2*x + k]`:
+/// a shift, then an `add` or a disjoint `or`) walk with the loop: one compare where the loop
+/// is entered covers them (pass/src/instrument/walk.rs), in both flavours, and the verifier
+/// proves it. Before, the mask flavour masked `src + 2*x` on every iteration.
+#[test]
+fn loop_walks_cover_indices_built_by_constants() {
+    let dir = tempdir();
+    let src = write(
+        dir.path(),
+        "pairs.c",
+        r#"
+#include <stdint.h>
+void average_pairs(uint8_t *dst, const uint8_t *src, int width) {
+    for (int x = 0; x < width; x++)
+        dst[x] = (src[2 * x] + src[2 * x + 1] + src[2 * x + 2] + src[2 * x + 3] + 2) >> 2;
+}
+"#,
+    );
+    for guard in ["mask", "trap"] {
+        let out = run(confcc()
+            .args(["-O2", "-c", "-fno-vectorize", "-fno-slp-vectorize", "-fno-unroll-loops", "-mllvm", "-confpass-stats", "-mllvm", "-confpass-verify", "-mllvm", "-confpass-mode=loads"])
+            .arg("-mllvm")
+            .arg(format!("-confpass-guard={guard}"))
+            .arg(&src)
+            .arg("-o")
+            .arg(dir.path().join("pairs.o")));
+        out.assert_code(0, guard);
+        let stat = |name: &str| {
+            out.stderr.lines().find_map(|l| l.split_whitespace().collect::<Vec<_>>().split_first().filter(|(_, n)| n == &[name]).map(|(v, _)| v.parse::<u64>().unwrap()))
+        };
+        assert_eq!(stat("guards-loop-walks"), Some(4), "{guard}: {}", out.stderr);
+        assert_eq!(stat("guards-public-mask"), None, "{guard}: {}", out.stderr);
+        assert_eq!(stat("guards-public-check"), Some(1), "{guard}: one compare of src at the loop's entry: {}", out.stderr);
+    }
+}

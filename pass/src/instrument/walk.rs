@@ -10,9 +10,12 @@
 //! that walks out of R_priv faults in R_priv's closing guard zone the same way.
 //!
 //! Two shapes of `p_k`: a pointer induction (a header phi whose in-loop values are the phi
-//! plus a constant), and an array index (`base + i * scale + offset`, `base` defined outside
-//! the loop, `i` a 64-bit header phi whose in-loop values are `i + c`, possibly used as
-//! `i + c'`). The index must be 64 bits wide: a narrower index that wraps would jump. The
+//! plus a constant), and an array index (`base + (i * m + c') * scale + offset`, `base`
+//! defined outside the loop, `i` a 64-bit header phi whose in-loop values are `i + c`; the
+//! index is built from `i` by `add`, `mul` and `shl` by constants, and `or` with a constant
+//! below the multiplier's lowest set bit, which is the same as adding it: `src[2*x+1]`). The
+//! index must be 64 bits wide: a narrower index that wraps would jump; in 64 bits the address
+//! arithmetic wraps with it, so consecutive addresses stay `c * m * scale` bytes apart. The
 //! step is the pointer's, so it holds whatever the program does with its bounds; nothing here
 //! trusts the loop's exit condition.
 //!
@@ -29,9 +32,9 @@ use crate::llvm::{Block, Opcode, Value};
 pub enum Start<'m> {
     /// A pointer induction starts at this pointer.
     Pointer(Value<'m>),
-    /// An index walk starts at `base + (init + add) * scale + offset`: `index` is the GEP
-    /// walked (its operand `var` is the header phi, or the phi plus `add`).
-    Index { index: Value<'m>, var: Value<'m>, base: Value<'m>, init: Value<'m>, add: i64, scale: i64, offset: i64 },
+    /// An index walk starts at `base + (init * mult + add) * scale + offset`: `index` is the
+    /// GEP walked (its operand `var` is `phi * mult + add`, see `affine`).
+    Index { index: Value<'m>, var: Value<'m>, base: Value<'m>, init: Value<'m>, mult: i64, add: i64, scale: i64, offset: i64 },
 }
 
 /// A pointer that walks with a loop.
@@ -98,6 +101,33 @@ fn plus_constant<'m>(x: Value<'m>) -> (Value<'m>, i64) {
     (x, 0)
 }
 
+/// `x` as `v * mult + add` for constants `mult` and `add`, where `v` is the first value on the
+/// way down that `stop` accepts (or that is not `add`, `mul`, `shl` or a disjoint `or` with a
+/// constant). An `or` counts only where the bits are disjoint by construction: the constant is
+/// below the lowest set bit of the multiplier of what it is or'ed with (whose low bits are then
+/// zero whatever its value). 64-bit wrapping arithmetic throughout.
+pub fn affine<'m>(x: Value<'m>, stop: &impl Fn(Value<'m>) -> bool) -> (Value<'m>, i64, i64) {
+    fn go<'m>(x: Value<'m>, stop: &impl Fn(Value<'m>) -> bool, depth: u32) -> Option<(Value<'m>, i64, i64)> {
+        if stop(x) || depth == 0 {
+            return None;
+        }
+        let ops: Vec<Value<'m>> = x.operands().collect();
+        let c = ops.get(1).and_then(|c| c.const_int())?;
+        let (v, m, a) = go(ops[0], stop, depth - 1).unwrap_or((ops[0], 1, 0));
+        match x.opcode()? {
+            Opcode::LLVMAdd => Some((v, m, a.wrapping_add(c))),
+            Opcode::LLVMOr if c >= 0 && a == 0 && m != 0 && c < (1i64 << m.trailing_zeros().min(62)) => Some((v, m, c)),
+            Opcode::LLVMMul => Some((v, m.wrapping_mul(c), a.wrapping_mul(c))),
+            Opcode::LLVMShl if (0..63).contains(&c) => Some((v, m.wrapping_shl(c as u32), a.wrapping_shl(c as u32))),
+            _ => None,
+        }
+    }
+    if x.ty().int_width() != Some(64) {
+        return (x, 1, 0);
+    }
+    go(x, stop, 8).unwrap_or((x, 1, 0))
+}
+
 /// The walk of `root` (the pointer an access reaches within its window), if it walks with a
 /// loop.
 pub fn walk<'m>(ed: &Editor<'m>, cfg: &Cfg<'m>, root: Value<'m>) -> Option<Walk<'m>> {
@@ -109,10 +139,10 @@ pub fn walk<'m>(ed: &Editor<'m>, cfg: &Cfg<'m>, root: Value<'m>) -> Option<Walk<
         return Some(Walk { header, step, starts: starts.into_iter().map(|(x, from)| (Start::Pointer(x), from)).collect() });
     }
     let (base, var, scale, offset) = ed.linear(root)?;
-    let (phi, add) = plus_constant(var);
+    let (phi, mult, add) = affine(var, &|v| v.opcode() == Some(Opcode::LLVMPHI));
     let (header, step, starts) = induction(cfg, phi, |x| {
         let (v, c) = plus_constant(x);
-        (v == phi).then(|| c.checked_mul(scale)).flatten()
+        (v == phi).then(|| c.checked_mul(mult)?.checked_mul(scale)).flatten()
     })?;
     // The base must be the same on every iteration and available where the loop is entered.
     if base.is_instruction() && base.parent_block().is_none_or(|b| cfg.in_loop(header, b)) {
@@ -121,7 +151,7 @@ pub fn walk<'m>(ed: &Editor<'m>, cfg: &Cfg<'m>, root: Value<'m>) -> Option<Walk<
     let starts = starts
         .into_iter()
         .map(|(init, from)| {
-            let start = Start::Index { index: root, var, base, init, add, scale, offset };
+            let start = Start::Index { index: root, var, base, init, mult, add, scale, offset };
             let available = !base.is_instruction() || base.parent_block().is_some_and(|b| cfg.dominates(b, from));
             // A constant start is checked as its base plus the offset: it must be near.
             let near = init.const_int().is_none() || constant_start(&start).is_some();
@@ -134,8 +164,8 @@ pub fn walk<'m>(ed: &Editor<'m>, cfg: &Cfg<'m>, root: Value<'m>) -> Option<Walk<
 /// The constant byte offset of an index start from its base, when its initial index is a
 /// constant (and the offset is small enough to matter).
 pub fn constant_start(start: &Start<'_>) -> Option<i64> {
-    let Start::Index { init, add, scale, offset, .. } = start else { return None };
-    let e = (i128::from(init.const_int()?) + i128::from(*add)) * i128::from(*scale) + i128::from(*offset);
+    let Start::Index { init, mult, add, scale, offset, .. } = start else { return None };
+    let e = (i128::from(init.const_int()?) * i128::from(*mult) + i128::from(*add)) * i128::from(*scale) + i128::from(*offset);
     i64::try_from(e).ok().filter(|e| e.unsigned_abs() <= WINDOW)
 }
 
@@ -144,9 +174,10 @@ pub fn constant_start(start: &Start<'_>) -> Option<i64> {
 pub fn materialize<'m>(ed: &Editor<'m>, start: &Start<'m>, from: Block<'m>) -> Value<'m> {
     match *start {
         Start::Pointer(x) => x,
-        Start::Index { index, var, init, add, .. } => {
+        Start::Index { index, var, init, mult, add, .. } => {
             ed.position_before(from.terminator().expect("a block ends in a terminator"));
-            let first = if add == 0 { init } else { ed.add(init, ed.const_int(init.ty(), add as u64)) };
+            let scaled = if mult == 1 { init } else { ed.mul(init, ed.const_int(init.ty(), mult as u64)) };
+            let first = if add == 0 { scaled } else { ed.add(scaled, ed.const_int(init.ty(), add as u64)) };
             let mut copy = None;
             for (i, op) in index.operands().enumerate() {
                 if op == var {
@@ -168,10 +199,12 @@ pub fn materialize<'m>(ed: &Editor<'m>, start: &Start<'m>, from: Block<'m>) -> V
 /// same base with the initial index in place of the loop's (as `materialize` builds it; there
 /// may be several, for several loops).
 pub fn find_starts<'m>(ed: &Editor<'m>, start: &Start<'m>) -> Vec<Value<'m>> {
-    let Start::Index { base, init, add, scale, offset, .. } = *start else { return Vec::new() };
+    let Start::Index { base, init, mult, add, scale, offset, .. } = *start else { return Vec::new() };
     base.users().filter(|u| u.opcode() == Some(Opcode::LLVMGetElementPtr)).filter(|q| {
         ed.linear(*q).is_some_and(|(b, v, s, o)| {
-            b == base && s == scale && o == offset && if add == 0 { v == init } else { v != init && plus_constant(v) == (init, add) }
+            // (`materialize` folds a constant start.)
+            let folded = v.const_int().is_some_and(|c| Some(c) == init.const_int().map(|i| i.wrapping_mul(mult).wrapping_add(add)));
+            b == base && s == scale && o == offset && (folded || affine(v, &|x| x == init) == (init, mult, add))
         })
     })
     .collect()

@@ -602,6 +602,12 @@ impl<'m> Type<'m> {
         self.is_vector().then(|| Type { raw: unsafe { llc::LLVMGetElementType(self.raw) }, _module: PhantomData })
     }
 
+    /// The width of an integer type, `None` for other types.
+    pub fn int_width(self) -> Option<u32> {
+        // SAFETY: valid type; the width only asked of integer types.
+        unsafe { (llc::LLVMGetTypeKind(self.raw) == LLVMTypeKind::LLVMIntegerTypeKind).then(|| llc::LLVMGetIntTypeWidth(self.raw)) }
+    }
+
     /// The address space of a pointer type (0 public, 1 private), `None` for other types.
     pub fn pointer_address_space(self) -> Option<u32> {
         // SAFETY: valid type; address space only asked of pointer types.
