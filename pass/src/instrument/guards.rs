@@ -711,8 +711,8 @@ fn loop_walks<'m>(ed: &Editor<'m>, cfg: &Cfg<'m>, wanted: Vec<(Site<'m>, Side)>,
                 .iter()
                 .map(|(start, from)| {
                     let (ptr, reach) = match (walk::constant_start(start), start) {
-                        (Some(e), walk::Start::Index { base, .. }) => (*base, r + e.unsigned_abs()),
-                        _ => (*built.entry((root, *from)).or_insert_with(|| walk::materialize(ed, start, *from)), r),
+                        (Some(e), walk::Start::Index { base, .. }) => (*base, w.reach(r) + e.unsigned_abs()),
+                        _ => (*built.entry((root, *from)).or_insert_with(|| walk::materialize(ed, start, *from)), w.reach(r)),
                     };
                     (reach <= WINDOW).then(|| (ptr, reach, from.terminator().expect("a block ends in a terminator")))
                 })

@@ -199,9 +199,9 @@ fn walk_covered<'m>(ed: &Editor<'m>, cfg: &Cfg<'m>, root: Value<'m>, side: Side,
     let Some(w) = walk::walk(ed, cfg, root) else { return false };
     w.covers(cfg, at, reach)
         && w.starts.iter().all(|(start, from)| match (walk::constant_start(start), start) {
-            (Some(e), Start::Index { base, .. }) => start_covered(ed, cfg, *base, side, *from, reach + e.unsigned_abs()),
-            (_, Start::Pointer(x)) => start_covered(ed, cfg, *x, side, *from, reach),
-            _ => walk::find_starts(ed, start).into_iter().any(|q| start_covered(ed, cfg, q, side, *from, reach)),
+            (Some(e), Start::Index { base, .. }) => start_covered(ed, cfg, *base, side, *from, w.reach(reach) + e.unsigned_abs()),
+            (_, Start::Pointer(x)) => start_covered(ed, cfg, *x, side, *from, w.reach(reach)),
+            _ => walk::find_starts(ed, start).into_iter().any(|q| start_covered(ed, cfg, q, side, *from, w.reach(reach))),
         })
 }
 

@@ -12,8 +12,10 @@
 //! Two shapes of `p_k`: a pointer induction (a header phi whose in-loop values are the phi
 //! plus a constant), and an array index (`base + (i * m + c') * scale + offset`, `base`
 //! defined outside the loop, `i` a 64-bit header phi whose in-loop values are `i + c`; the
-//! index is built from `i` by `add`, `mul` and `shl` by constants, and `or` with a constant
-//! below the multiplier's lowest set bit, which is the same as adding it: `src[2*x+1]`). The
+//! index is built from `i` by `add`, `mul` and `shl` by constants, and `or` with a constant:
+//! below the multiplier's lowest set bit that is the same as adding it (`src[2*x+1]`); any
+//! other `or x, c` lies in [x, x + c], a slack the walk adds to every access's reach (an
+//! unrolled loop's `a[i | 1]`, which LLVM proved `i` even for). The
 //! index must be 64 bits wide: a narrower index that wraps would jump; in 64 bits the address
 //! arithmetic wraps with it, so consecutive addresses stay `c * m * scale` bytes apart. The
 //! step is the pointer's, so it holds whatever the program does with its bounds; nothing here
@@ -43,6 +45,9 @@ pub struct Walk<'m> {
     header: Block<'m>,
     /// The largest step per iteration, in bytes.
     step: u64,
+    /// How far an access may lie from where the walk's shape puts it, in bytes (an index's
+    /// `or`s, see `affine`): added to every reach.
+    slack: u64,
     /// Each way into the loop: the start and the block it enters from.
     pub starts: Vec<(Start<'m>, Block<'m>)>,
 }
@@ -52,10 +57,16 @@ impl<'m> Walk<'m> {
     /// range plus its size) is covered by checks of the starts: it runs on every iteration
     /// that goes round again, and its steps cannot jump a guard zone.
     pub fn covers(&self, cfg: &Cfg<'m>, at: Block<'m>, reach: u64) -> bool {
+        let reach = self.reach(reach);
         reach <= WINDOW
             && self.step.saturating_add(reach.saturating_mul(2)) <= 2 * WINDOW
             && cfg.in_loop(self.header, at)
             && cfg.latches(self.header).iter().all(|l| cfg.dominates(at, *l))
+    }
+
+    /// How far from a start an access reaching `reach` bytes from the walked pointer lies.
+    pub fn reach(&self, reach: u64) -> u64 {
+        reach.saturating_add(self.slack)
     }
 }
 
@@ -101,31 +112,49 @@ fn plus_constant<'m>(x: Value<'m>) -> (Value<'m>, i64) {
     (x, 0)
 }
 
-/// `x` as `v * mult + add` for constants `mult` and `add`, where `v` is the first value on the
-/// way down that `stop` accepts (or that is not `add`, `mul`, `shl` or a disjoint `or` with a
-/// constant). An `or` counts only where the bits are disjoint by construction: the constant is
-/// below the lowest set bit of the multiplier of what it is or'ed with (whose low bits are then
-/// zero whatever its value). 64-bit wrapping arithmetic throughout.
-pub fn affine<'m>(x: Value<'m>, stop: &impl Fn(Value<'m>) -> bool) -> (Value<'m>, i64, i64) {
-    fn go<'m>(x: Value<'m>, stop: &impl Fn(Value<'m>) -> bool, depth: u32) -> Option<(Value<'m>, i64, i64)> {
+/// An index `leaf * mult + add`, give or take `slack`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Affine<'m> {
+    pub leaf: Value<'m>,
+    pub mult: i64,
+    pub add: i64,
+    pub slack: u64,
+}
+
+/// `x` as `leaf * mult + add ± slack` for constants `mult`, `add` and `slack`, where `leaf` is
+/// the first value on the way down that `stop` accepts (or that is not `add`, `mul`, `shl` or
+/// `or` with a constant). An `or x, c` is `x + c` where the bits are disjoint by construction
+/// (`c` is below the lowest set bit of `x`'s multiplier, so `x`'s low bits are zero whatever
+/// its value); otherwise it lies in [x, x + c] and counts as `x` with a slack of `c` (LLVM's
+/// `disjoint` flag is a promise, not a fact). 64-bit wrapping arithmetic throughout.
+pub fn affine<'m>(x: Value<'m>, stop: &impl Fn(Value<'m>) -> bool) -> Affine<'m> {
+    fn go<'m>(x: Value<'m>, stop: &impl Fn(Value<'m>) -> bool, depth: u32) -> Option<Affine<'m>> {
         if stop(x) || depth == 0 {
             return None;
         }
         let ops: Vec<Value<'m>> = x.operands().collect();
         let c = ops.get(1).and_then(|c| c.const_int())?;
-        let (v, m, a) = go(ops[0], stop, depth - 1).unwrap_or((ops[0], 1, 0));
-        match x.opcode()? {
-            Opcode::LLVMAdd => Some((v, m, a.wrapping_add(c))),
-            Opcode::LLVMOr if c >= 0 && a == 0 && m != 0 && c < (1i64 << m.trailing_zeros().min(62)) => Some((v, m, c)),
-            Opcode::LLVMMul => Some((v, m.wrapping_mul(c), a.wrapping_mul(c))),
-            Opcode::LLVMShl if (0..63).contains(&c) => Some((v, m.wrapping_shl(c as u32), a.wrapping_shl(c as u32))),
-            _ => None,
-        }
+        let a = go(ops[0], stop, depth - 1).unwrap_or(Affine { leaf: ops[0], mult: 1, add: 0, slack: 0 });
+        let small = |v: i64| v.unsigned_abs() <= WINDOW;
+        let out = match x.opcode()? {
+            Opcode::LLVMAdd => Affine { add: a.add.checked_add(c)?, ..a },
+            Opcode::LLVMOr if c >= 0 && a.add == 0 && a.slack == 0 && a.mult != 0 && c < (1i64 << a.mult.trailing_zeros().min(62)) => {
+                Affine { add: c, ..a }
+            }
+            Opcode::LLVMOr if small(c) && c >= 0 => Affine { slack: a.slack + c as u64, ..a },
+            Opcode::LLVMMul if small(c) => Affine { mult: a.mult.checked_mul(c)?, add: a.add.checked_mul(c)?, slack: a.slack * c.unsigned_abs(), ..a },
+            Opcode::LLVMShl if (0..16).contains(&c) => {
+                Affine { mult: a.mult.checked_mul(1 << c)?, add: a.add.checked_mul(1 << c)?, slack: a.slack << c, ..a }
+            }
+            _ => return None,
+        };
+        (out.slack <= WINDOW).then_some(out)
     }
+    let plain = Affine { leaf: x, mult: 1, add: 0, slack: 0 };
     if x.ty().int_width() != Some(64) {
-        return (x, 1, 0);
+        return plain;
     }
-    go(x, stop, 8).unwrap_or((x, 1, 0))
+    go(x, stop, 8).unwrap_or(plain)
 }
 
 /// The walk of `root` (the pointer an access reaches within its window), if it walks with a
@@ -136,10 +165,11 @@ pub fn walk<'m>(ed: &Editor<'m>, cfg: &Cfg<'m>, root: Value<'m>) -> Option<Walk<
             let (r, off) = ed.root_and_offset(x);
             (r == root).then_some(off)
         })?;
-        return Some(Walk { header, step, starts: starts.into_iter().map(|(x, from)| (Start::Pointer(x), from)).collect() });
+        return Some(Walk { header, step, slack: 0, starts: starts.into_iter().map(|(x, from)| (Start::Pointer(x), from)).collect() });
     }
     let (base, var, scale, offset) = ed.linear(root)?;
-    let (phi, mult, add) = affine(var, &|v| v.opcode() == Some(Opcode::LLVMPHI));
+    let Affine { leaf: phi, mult, add, slack } = affine(var, &|v| v.opcode() == Some(Opcode::LLVMPHI));
+    let slack = slack.checked_mul(scale.unsigned_abs()).filter(|s| *s <= WINDOW)?;
     let (header, step, starts) = induction(cfg, phi, |x| {
         let (v, c) = plus_constant(x);
         (v == phi).then(|| c.checked_mul(mult)?.checked_mul(scale)).flatten()
@@ -158,7 +188,7 @@ pub fn walk<'m>(ed: &Editor<'m>, cfg: &Cfg<'m>, root: Value<'m>) -> Option<Walk<
             (available && near).then_some((start, from))
         })
         .collect::<Option<Vec<_>>>()?;
-    Some(Walk { header, step, starts })
+    Some(Walk { header, step, slack, starts })
 }
 
 /// The constant byte offset of an index start from its base, when its initial index is a
@@ -204,7 +234,7 @@ pub fn find_starts<'m>(ed: &Editor<'m>, start: &Start<'m>) -> Vec<Value<'m>> {
         ed.linear(*q).is_some_and(|(b, v, s, o)| {
             // (`materialize` folds a constant start.)
             let folded = v.const_int().is_some_and(|c| Some(c) == init.const_int().map(|i| i.wrapping_mul(mult).wrapping_add(add)));
-            b == base && s == scale && o == offset && (folded || affine(v, &|x| x == init) == (init, mult, add))
+            b == base && s == scale && o == offset && (folded || affine(v, &|x| x == init) == Affine { leaf: init, mult, add, slack: 0 })
         })
     })
     .collect()
