@@ -300,3 +300,30 @@ void average(uint8_t *dst, const uint8_t *a, const uint8_t *b, long n) {
     assert_eq!(stat(&out.stderr, "guards-loop-walks"), Some(4), "{}", out.stderr);
     assert_eq!(stat(&out.stderr, "guards-public-mask"), Some(2), "{}", out.stderr);
 }
+
+/// One public mask of a pointer covers its accesses at offsets of bounded width
+/// (`PUBLIC_REACH`), also when the offset is a constant shifted right by a bounded amount, as
+/// QuickJS's property hash is (`C >> clz(h + 1)`, h 32 bits: the shift is 31 or more). Before,
+/// the hashed access had a mask of its own.
+#[test]
+fn a_public_mask_covers_a_hash_shifted_out_of_a_constant() {
+    let dir = tempdir();
+    let src = write(
+        dir.path(),
+        "hashed.c",
+        r#"
+int hashed(const int *p, unsigned h) {
+    int s = __builtin_clzl((unsigned long)h + 1);
+    return p[0] + p[-0x3D4D51C2D82B14B1L >> s];
+}
+"#,
+    );
+    let out = run(confcc()
+        .args(["-O2", "-c", "-mllvm", "-confpass-stats", "-mllvm", "-confpass-verify", "-mllvm", "-confpass-mode=loads"])
+        .arg(&src)
+        .arg("-o")
+        .arg(dir.path().join("hashed.o")));
+    out.assert_code(0, "hashed");
+    assert_eq!(stat(&out.stderr, "guards-public-mask"), Some(1), "{}", out.stderr);
+    assert_eq!(stat(&out.stderr, "guards-public-mask-ranged-accesses"), Some(1), "{}", out.stderr);
+}

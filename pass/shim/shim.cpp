@@ -399,10 +399,43 @@ static bool widthRange(Value *V, int64_t &Min, int64_t &Max, unsigned Depth = 0)
     Max = B + B2;
     return fits(Max);
   }
+  // A sum or difference of values of either sign (`a[n - 1]`), where it cannot wrap in V's
+  // type: both bounds within ±Cap and, in a narrow type, within its signed range.
+  auto bounded = [&](Value *U, int64_t &L, int64_t &H) { return widthRange(U, L, H, Depth + 1) && L > -Cap && H < Cap; };
+  auto inType = [&](int64_t L, int64_t H) {
+    return L > -Cap && H < Cap && (W > 42 || (L >= -(int64_t(1) << (W - 1)) && H < (int64_t(1) << (W - 1))));
+  };
+  if (match(V, m_Add(m_Value(X), m_Value(Y))) && bounded(X, A, B) && bounded(Y, A2, B2) && inType(A + A2, B + B2)) {
+    Min = A + A2;
+    Max = B + B2;
+    return true;
+  }
+  if (match(V, m_Sub(m_Value(X), m_Value(Y))) && bounded(X, A, B) && bounded(Y, A2, B2) && inType(A - B2, B - A2)) {
+    Min = A - B2;
+    Max = B - A2;
+    return true;
+  }
   if (match(V, m_Shl(m_Value(X), m_APInt(C))) && C->ult(24) && nonNegative(X, A, B)) {
     Min = A << C->getZExtValue();
     Max = B << C->getZExtValue();
     return fits(Max);
+  }
+  // The leading zeros of a value in [A, B] with A >= 1 (at zero the count may be poison).
+  if (match(V, m_Intrinsic<Intrinsic::ctlz>(m_Value(X), m_Value())) && X->getType()->getScalarSizeInBits() <= 64 &&
+      nonNegative(X, A, B) && A >= 1) {
+    unsigned XW = X->getType()->getScalarSizeInBits();
+    Min = int64_t(__builtin_clzll(uint64_t(B))) - int64_t(64 - XW);
+    Max = int64_t(__builtin_clzll(uint64_t(A))) - int64_t(64 - XW);
+    return true;
+  }
+  // A constant shifted right arithmetically by an amount in [S0, S1] (QuickJS's hash index
+  // `C >> (64 - bits)`): between the constant shifted by either end.
+  if (match(V, m_AShr(m_APInt(C), m_Value(Y))) && W <= 64 && nonNegative(Y, A2, B2) && B2 < int64_t(W)) {
+    int64_t K = C->getSExtValue();
+    int64_t L = K >> A2, H = K >> B2;
+    Min = std::min(L, H);
+    Max = std::max(L, H);
+    return Min > -Cap && Max < Cap;
   }
   if (match(V, m_LShr(m_Value(X), m_APInt(C))) && C->ult(W)) {
     unsigned S = unsigned(C->getZExtValue());
