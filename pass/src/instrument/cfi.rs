@@ -467,7 +467,7 @@ fn table_entry<'m>(ed: &Editor<'m>, f: Value<'m>, p: Value<'m>) -> Option<TableE
 
 /// Whether a function can corrupt its own return address: it calls something (whose frames
 /// sit below its own) or stores through a pointer not proven in bounds.
-fn needs_shadow<'m>(ed: &Editor<'m>, f: Value<'m>) -> bool {
+fn needs_shadow<'m>(ed: &Editor<'m>, f: Value<'m>, layout: bool) -> bool {
     f.instructions().any(|i| match i.opcode() {
         Some(Opcode::LLVMCall | Opcode::LLVMInvoke | Opcode::LLVMCallBr) => {
             let c = i.called_value().expect("a call");
@@ -478,7 +478,7 @@ fn needs_shadow<'m>(ed: &Editor<'m>, f: Value<'m>) -> bool {
         }
         Some(Opcode::LLVMStore) => {
             let p = i.operands().nth(1).expect("store address");
-            guards::proven_safe(ed, f, p, guards::Size::Fixed(ed.size_of(i.operands().next().expect("value").ty()))).is_none()
+            guards::proven_safe(ed, f, p, guards::Size::Fixed(ed.size_of(i.operands().next().expect("value").ty())), layout).is_none()
         }
         Some(Opcode::LLVMAtomicRMW | Opcode::LLVMAtomicCmpXchg) => true,
         _ => false,
@@ -499,9 +499,10 @@ fn shadow_stack<'m>(ed: &Editor<'m>, view: &ModuleView<'m>, stubs: &HashSet<Valu
     let i32t = ed.int(32);
     let ra_t = ed.function_type(ptr, &[]);
     let ra_fn = ed.function("llvm.addressofreturnaddress.p0", ra_t);
+    let layout = guards::layout_checked(view);
     let kind = ed.const_c_string("__confpass.msg.cfi_return", "cfi-return (the return address in the frame differs from the shadow stack's copy)");
     for f in view.functions().filter(|f| !f.is_declaration() && !guards::is_confpass_function(&f.name()) && !stubs.contains(f)).collect::<Vec<_>>() {
-        if f.has_function_attribute("naked") || !needs_shadow(ed, f) {
+        if f.has_function_attribute("naked") || !needs_shadow(ed, f, layout) {
             stats.inc("cfi-functions-without-shadow-frame");
             continue;
         }

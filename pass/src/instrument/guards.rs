@@ -302,9 +302,16 @@ pub fn sites<'m>(ed: &Editor<'m>, inst: Value<'m>, policy: &Policy) -> Result<Ve
     })
 }
 
+/// Whether the module requires the public-mask layout at start-up (public memory above
+/// 2^46, checked by the runtime): the constructor `insert` adds when it masks or relies on it.
+pub fn layout_checked(view: &ModuleView<'_>) -> bool {
+    view.function(REQUIRE_PUBLIC_MASK).is_some()
+}
+
 /// Whether an access needs no guard, and why: in bounds of a local or global, near an address
-/// fixed at link time, or a va_list read.
-pub fn proven_safe<'m>(ed: &Editor<'m>, f: Value<'m>, ptr: Value<'m>, size: Size<'m>) -> Option<&'static str> {
+/// fixed at link time, the public frame or a public global at offsets of bounded width (the
+/// latter only where the module checks the public-mask `layout`), or a va_list read.
+pub fn proven_safe<'m>(ed: &Editor<'m>, f: Value<'m>, ptr: Value<'m>, size: Size<'m>, layout: bool) -> Option<&'static str> {
     if let Size::Fixed(n) = size {
         if let Some((base, off)) = ed.base_and_offset(ptr) {
             let object = if base.opcode() == Some(Opcode::LLVMAlloca) {
@@ -345,11 +352,16 @@ pub fn proven_safe<'m>(ed: &Editor<'m>, f: Value<'m>, ptr: Value<'m>, size: Size
         // The public frame (see `PUBLIC_MIRROR`): its address comes from the native stack
         // pointer, which no corrupted value steers.
         let (root, lo, hi) = ed.root_and_width_range(ptr);
-        if ptr.ty().pointer_address_space() == Some(0)
-            && public_mirror_of(root).is_some()
-            && lo.unsigned_abs().max(hi.unsigned_abs()).checked_add(n).is_some_and(|r| r <= PUBLIC_REACH)
-        {
+        let near = ptr.ty().pointer_address_space() == Some(0)
+            && lo.unsigned_abs().max(hi.unsigned_abs()).checked_add(n).is_some_and(|r| r <= PUBLIC_REACH);
+        if near && public_mirror_of(root).is_some() {
             return Some("public-frame");
+        }
+        // A public global (private ones live in the region, reached through its base): its
+        // address is fixed at link time in public memory, which the layout check keeps in
+        // [2^46, 2^47), as far from the block as a masked pointer (`PUBLIC_REACH`).
+        if near && layout && root.is_global_variable() && !root.is_thread_local() {
+            return Some("public-global");
         }
     }
     valist::is_va_access(ed, ptr).then_some("va-list")
@@ -754,6 +766,9 @@ pub fn insert<'m>(ed: &Editor<'m>, view: &ModuleView<'m>, taint: &Findings<'m>, 
     let mut public_masks = false;
     let guards_loads = opts.mode.guards_loads();
     let guards_stores = opts.mode.guards_stores();
+    // Under the mask flavour the module checks the public-mask layout at start-up (the trap
+    // flavour does not, so that its programs run wherever they are loaded, under valgrind).
+    let layout = opts.guard == Guard::Mask;
     for f in view.functions().filter(|f| !f.is_declaration() && !is_confpass_function(&f.name())).collect::<Vec<_>>() {
         // Collect first: guards split blocks.
         let mut wanted: Vec<(Site<'m>, Side)> = Vec::new();
@@ -769,13 +784,16 @@ pub fn insert<'m>(ed: &Editor<'m>, view: &ModuleView<'m>, taint: &Findings<'m>, 
                         if !on {
                             continue;
                         }
-                        if let Some(why) = proven_safe(ed, f, s.ptr, s.size) {
+                        if let Some(why) = proven_safe(ed, f, s.ptr, s.size, layout) {
                             stats.inc(match why {
                                 "in-bounds" => "guards-elided-in-bounds",
                                 "constant" => "guards-elided-constant-address",
                                 "public-frame" => "guards-elided-public-frame",
+                                "public-global" => "guards-elided-public-global",
                                 _ => "guards-elided-va-list",
                             });
+                            // (The layout this relies on is checked at start-up.)
+                            public_masks |= why == "public-global";
                             continue;
                         }
                         let sd = side(s.ptr, taint);

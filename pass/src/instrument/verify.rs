@@ -209,6 +209,8 @@ fn walk_covered<'m>(ed: &Editor<'m>, cfg: &Cfg<'m>, root: Value<'m>, side: Side,
 pub fn check<'m>(ed: &Editor<'m>, view: &ModuleView<'m>, taint: &Findings<'m>, policy: &Policy, opts: &Options, stats: &mut Stats) -> Vec<Diagnostic<Value<'m>>> {
     let mut diags = Vec::new();
     let fail = |inst: Value<'m>, what: String| Diagnostic::error(Code::InternalError, Some(inst), format!("confpass verifier: {what}; please report"));
+    // Public globals need no guard only where the module checks the layout at start-up.
+    let layout = guards::layout_checked(view);
     for f in view.functions().filter(|f| !f.is_declaration() && !guards::is_confpass_function(&f.name())) {
         let mut proven = 0u64;
         let cfg = Cfg::new(f);
@@ -266,7 +268,7 @@ pub fn check<'m>(ed: &Editor<'m>, view: &ModuleView<'m>, taint: &Findings<'m>, p
                     Access::Store => opts.mode.guards_stores(),
                     Access::Any => opts.mode.guards_loads() || opts.mode.guards_stores(),
                 };
-                if !on || guards::proven_safe(ed, f, s.ptr, s.size).is_some() {
+                if !on || guards::proven_safe(ed, f, s.ptr, s.size, layout).is_some() {
                     proven += 1;
                     continue;
                 }

@@ -658,6 +658,13 @@ impl<'m> ModuleView<'m> {
         Value::wrap(unsafe { llvm_sys::core::LLVMGetNamedGlobal(self.raw, name.as_ptr()) })
     }
 
+    /// The function with this name (a definition or a declaration).
+    pub fn function(&self, name: &str) -> Option<Value<'m>> {
+        let name = std::ffi::CString::new(name).ok()?;
+        // SAFETY: live module; null when absent.
+        Value::wrap(unsafe { llvm_sys::core::LLVMGetNamedFunction(self.raw, name.as_ptr()) })
+    }
+
     /// The source file name the module was compiled from (`hello.c`).
     pub fn source_file_name(&self) -> String {
         let mut len = 0usize;
