@@ -236,6 +236,19 @@ fn confcc_preprocessor_output_reaches_stdout() {
     assert!(out.stdout.contains("hello_from_cpp"), "{}", out.stdout);
 }
 
+/// Compiles `src` to an object with `-confpass-stats -confpass-verify` in mode `loads` and the
+/// extra arguments; the statistics (stderr).
+fn guard_stats(src: &std::path::Path, extra: &[&str]) -> String {
+    let out = run(confcc()
+        .args(["-O2", "-c", "-mllvm", "-confpass-stats", "-mllvm", "-confpass-verify", "-mllvm", "-confpass-mode=loads"])
+        .args(extra)
+        .arg(src)
+        .arg("-o")
+        .arg(src.with_extension("o")));
+    out.assert_code(0, &format!("{} {extra:?}", src.display()));
+    out.stderr
+}
+
 /// The value of one counter in `-confpass-stats` output.
 fn stat(stderr: &str, name: &str) -> Option<u64> {
     stderr.lines().find_map(|l| {
@@ -266,17 +279,11 @@ void average_pairs(uint8_t *dst, const uint8_t *src, int width) {
 "#,
     );
     for guard in ["mask", "trap"] {
-        let out = run(confcc()
-            .args(["-O2", "-c", "-fno-vectorize", "-fno-slp-vectorize", "-fno-unroll-loops", "-mllvm", "-confpass-stats", "-mllvm", "-confpass-verify", "-mllvm", "-confpass-mode=loads"])
-            .arg("-mllvm")
-            .arg(format!("-confpass-guard={guard}"))
-            .arg(&src)
-            .arg("-o")
-            .arg(dir.path().join("pairs.o")));
-        out.assert_code(0, guard);
-        assert_eq!(stat(&out.stderr, "guards-loop-walks"), Some(4), "{guard}: {}", out.stderr);
-        assert_eq!(stat(&out.stderr, "guards-public-mask"), None, "{guard}: {}", out.stderr);
-        assert_eq!(stat(&out.stderr, "guards-public-check"), Some(1), "{guard}: one compare of src at the loop's entry: {}", out.stderr);
+        let flavour = format!("-confpass-guard={guard}");
+        let out = guard_stats(&src, &["-fno-vectorize", "-fno-slp-vectorize", "-fno-unroll-loops", "-mllvm", &flavour]);
+        assert_eq!(stat(&out, "guards-loop-walks"), Some(4), "{guard}: {out}");
+        assert_eq!(stat(&out, "guards-public-mask"), None, "{guard}: {out}");
+        assert_eq!(stat(&out, "guards-public-check"), Some(1), "{guard}: one compare of src at the loop's entry: {out}");
     }
     let src = write(
         dir.path(),
@@ -289,16 +296,11 @@ void average(uint8_t *dst, const uint8_t *a, const uint8_t *b, long n) {
 }
 "#,
     );
-    let out = run(confcc()
-        .args(["-O2", "-c", "-fno-vectorize", "-fno-slp-vectorize", "-mllvm", "-confpass-stats", "-mllvm", "-confpass-verify", "-mllvm", "-confpass-mode=loads"])
-        .arg(&src)
-        .arg("-o")
-        .arg(dir.path().join("unrolled.o")));
-    out.assert_code(0, "unrolled");
+    let out = guard_stats(&src, &["-fno-vectorize", "-fno-slp-vectorize"]);
     // Both copies' loads of a and b walk; the two masks left are the odd iteration's, after
     // the loop.
-    assert_eq!(stat(&out.stderr, "guards-loop-walks"), Some(4), "{}", out.stderr);
-    assert_eq!(stat(&out.stderr, "guards-public-mask"), Some(2), "{}", out.stderr);
+    assert_eq!(stat(&out, "guards-loop-walks"), Some(4), "{out}");
+    assert_eq!(stat(&out, "guards-public-mask"), Some(2), "{out}");
 }
 
 /// One public mask of a pointer covers its accesses at offsets of bounded width
@@ -318,14 +320,9 @@ int hashed(const int *p, unsigned h) {
 }
 "#,
     );
-    let out = run(confcc()
-        .args(["-O2", "-c", "-mllvm", "-confpass-stats", "-mllvm", "-confpass-verify", "-mllvm", "-confpass-mode=loads"])
-        .arg(&src)
-        .arg("-o")
-        .arg(dir.path().join("hashed.o")));
-    out.assert_code(0, "hashed");
-    assert_eq!(stat(&out.stderr, "guards-public-mask"), Some(1), "{}", out.stderr);
-    assert_eq!(stat(&out.stderr, "guards-public-mask-ranged-accesses"), Some(1), "{}", out.stderr);
+    let out = guard_stats(&src, &[]);
+    assert_eq!(stat(&out, "guards-public-mask"), Some(1), "{out}");
+    assert_eq!(stat(&out, "guards-public-mask-ranged-accesses"), Some(1), "{out}");
 }
 
 /// A public global at offsets of bounded width (`board[pos]`, `pos` an `int`) needs no guard
@@ -349,23 +346,39 @@ int count_neighbours(int pos, int colour) {
 int far(long k) { return liberties[k]; }
 "#,
     );
-    let build = |guard: &str| {
-        let out = run(confcc()
-            .args(["-O2", "-c", "-mllvm", "-confpass-stats", "-mllvm", "-confpass-verify", "-mllvm", "-confpass-mode=loads"])
-            .arg("-mllvm")
-            .arg(format!("-confpass-guard={guard}"))
-            .arg(&src)
-            .arg("-o")
-            .arg(dir.path().join("board.o")));
-        out.assert_code(0, guard);
-        out.stderr
-    };
-    let mask = build("mask");
+    let mask = guard_stats(&src, &["-mllvm", "-confpass-guard=mask"]);
     assert_eq!(stat(&mask, "guards-elided-public-global"), Some(4), "{mask}");
     assert_eq!(stat(&mask, "guards-public-mask"), Some(1), "only far's 64-bit index: {mask}");
     let symbols = run(Command::new("llvm-nm-22").arg(dir.path().join("board.o")));
     assert!(symbols.stdout.contains("U __confpass_require_public_mask"), "{}", symbols.stdout);
-    let trap = build("trap");
+    let trap = guard_stats(&src, &["-mllvm", "-confpass-guard=trap"]);
     assert_eq!(stat(&trap, "guards-elided-public-global"), None, "{trap}");
     assert!(stat(&trap, "guards-public-check").is_some_and(|n| n >= 2), "{trap}");
+}
+
+/// Casts of one integer to a pointer in separate branches (QuickJS's `JS_VALUE_GET_PTR(v)`)
+/// become one cast after the integer's definition, so one guard covers the accesses of both
+/// branches. Before, each branch's cast was a root of its own with a mask of its own.
+#[test]
+fn casts_of_one_integer_share_a_guard() {
+    let dir = tempdir();
+    let src = write(
+        dir.path(),
+        "casts.c",
+        r#"
+#include <stdint.h>
+struct value { uint64_t u; int64_t tag; };
+int get(struct value v, int c, int *out) {
+    if (c > 3) {
+        out[0] = c;
+        return ((int *)v.u)[1];
+    }
+    out[1] = 7;
+    return ((int *)v.u)[2] + c;
+}
+"#,
+    );
+    let out = guard_stats(&src, &[]);
+    assert_eq!(stat(&out, "guards-casts-shared"), Some(1), "{out}");
+    assert_eq!(stat(&out, "guards-public-mask"), Some(1), "{out}");
 }

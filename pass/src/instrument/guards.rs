@@ -753,6 +753,45 @@ fn loop_walks<'m>(ed: &Editor<'m>, cfg: &Cfg<'m>, wanted: Vec<(Site<'m>, Side)>,
     out
 }
 
+/// Makes the `inttoptr`s of one integer value in `f` one cast, right after the value's
+/// definition: a cast costs nothing in codegen, and one root per pointer lets one guard cover
+/// the accesses that casts in separate branches (QuickJS's `JS_VALUE_GET_PTR(v)` in each
+/// branch) would each have needed. The old casts are left unused, not erased: the taint
+/// findings still name them.
+fn share_int_to_ptr<'m>(ed: &Editor<'m>, f: Value<'m>, stats: &mut Stats) {
+    let mut casts: HashMap<(Value<'m>, u32), Vec<Value<'m>>> = HashMap::new();
+    let mut order = Vec::new();
+    for i in f.instructions().filter(|i| i.opcode() == Some(Opcode::LLVMIntToPtr)) {
+        let (Some(v), Some(space)) = (i.operands().next(), i.ty().pointer_address_space()) else { continue };
+        let list = casts.entry((v, space)).or_default();
+        if list.is_empty() {
+            order.push((v, space));
+        }
+        list.push(i);
+    }
+    for key in order {
+        let list = &casts[&key];
+        let v = key.0;
+        if list.len() < 2 {
+            continue;
+        }
+        if v.is_argument() {
+            ed.position_at_entry(f);
+        } else if v.opcode() == Some(Opcode::LLVMPHI) {
+            ed.position_at_block_start(v.parent_block().expect("an instruction"));
+        } else if v.is_instruction() && !matches!(v.opcode(), Some(Opcode::LLVMInvoke | Opcode::LLVMCallBr | Opcode::LLVMLandingPad)) {
+            ed.position_after(v);
+        } else {
+            continue; // a constant, or a value defined by a terminator
+        }
+        let shared = ed.int_to_ptr(v, list[0].ty());
+        for old in list {
+            ed.replace_all_uses(*old, shared);
+        }
+        stats.add("guards-casts-shared", list.len() as u64 - 1);
+    }
+}
+
 /// Guards every access of the module; returns what could not be guarded.
 pub fn insert<'m>(ed: &Editor<'m>, view: &ModuleView<'m>, taint: &Findings<'m>, policy: &Policy, opts: &Options, stats: &mut Stats) -> Vec<Diagnostic<Value<'m>>> {
     let mut diags = Vec::new();
@@ -770,6 +809,9 @@ pub fn insert<'m>(ed: &Editor<'m>, view: &ModuleView<'m>, taint: &Findings<'m>, 
     // flavour does not, so that its programs run wherever they are loaded, under valgrind).
     let layout = opts.guard == Guard::Mask;
     for f in view.functions().filter(|f| !f.is_declaration() && !is_confpass_function(&f.name())).collect::<Vec<_>>() {
+        if guards_loads || guards_stores {
+            share_int_to_ptr(ed, f, stats);
+        }
         // Collect first: guards split blocks.
         let mut wanted: Vec<(Site<'m>, Side)> = Vec::new();
         for inst in f.instructions() {

@@ -468,6 +468,12 @@ impl<'m> Editor<'m> {
         self.int_pointer_op(p, llc::LLVMBuildAdd, d)
     }
 
+    /// `inttoptr v to t` at the builder's position.
+    pub fn int_to_ptr(&self, v: Value<'m>, t: Type<'m>) -> Value<'m> {
+        // SAFETY: the builder is positioned; an integer cast to a pointer type.
+        val(unsafe { llc::LLVMBuildIntToPtr(self.builder, v.raw, t.raw, c"".as_ptr()) })
+    }
+
     /// `inttoptr(op(ptrtoint(p), c))` for a binary integer builder `op`.
     fn int_pointer_op(
         &self,
