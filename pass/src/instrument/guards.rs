@@ -30,8 +30,11 @@
 //! run time go to the runtime's `__confpass_check_range`.
 //!
 //! No guard is needed for accesses proven in bounds of the function's own allocas or of
-//! globals at constant offsets, nor for `va_list` reads (see `valist`). `verify` checks all of
-//! this independently after the fact.
+//! globals at constant offsets, for the public frame and (under the mask flavour, whose
+//! modules check the layout at start-up) public globals at offsets of bounded width, nor for
+//! `va_list` reads (see `valist`). `verify` checks all of this independently after the fact.
+//! Before any of it, the `inttoptr`s of one integer are made one cast, so that they are one
+//! root.
 
 use std::collections::HashMap;
 
