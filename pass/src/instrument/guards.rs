@@ -212,14 +212,6 @@ pub fn public_masked<'m>(root: Value<'m>) -> Option<Value<'m>> {
     int_pointer_op(root, Opcode::LLVMOr, PUBLIC_BIT)
 }
 
-/// Whether a fixed-size access lies within the window of a root that is already public-masked
-/// (the public frames `stack` makes under the mask flavour).
-fn premasked<'m>(ed: &Editor<'m>, ptr: Value<'m>, size: Size<'m>) -> bool {
-    let Size::Fixed(n) = size else { return false };
-    let (root, off) = ed.root_and_offset(ptr);
-    public_masked(root).is_some() && off.unsigned_abs().checked_add(n).is_some_and(|r| r <= WINDOW)
-}
-
 /// Whether `v` is `ptrmask(x, PRIVATE_MASK)` (the private mask before its BASE step).
 pub fn is_private_mask(v: Value<'_>) -> bool {
     v.called_value().is_some_and(|c| c.name().starts_with("llvm.ptrmask")) && v.call_args().get(1).and_then(|c| c.const_int()) == Some(PRIVATE_MASK as i64)
@@ -841,14 +833,7 @@ pub fn insert<'m>(ed: &Editor<'m>, view: &ModuleView<'m>, taint: &Findings<'m>, 
                             public_masks |= why == "public-global";
                             continue;
                         }
-                        let sd = side(s.ptr, taint);
-                        if sd == Side::Public && premasked(ed, s.ptr, s.size) {
-                            // A public frame (see `stack`): masked where it was made.
-                            stats.inc("guards-elided-masked-frame");
-                            public_masks = true;
-                            continue;
-                        }
-                        wanted.push((s, sd));
+                        wanted.push((s, side(s.ptr, taint)));
                     }
                 }
                 Err(msg) => diags.push(Diagnostic::error(Code::Unsupported, Some(inst), msg)),

@@ -132,11 +132,12 @@ pub fn affine<'m>(x: Value<'m>, stop: &impl Fn(Value<'m>) -> bool) -> Affine<'m>
         if stop(x) || depth == 0 {
             return None;
         }
+        let op = x.opcode().filter(|o| matches!(o, Opcode::LLVMAdd | Opcode::LLVMOr | Opcode::LLVMMul | Opcode::LLVMShl))?;
         let ops: Vec<Value<'m>> = x.operands().collect();
         let c = ops.get(1).and_then(|c| c.const_int())?;
         let a = go(ops[0], stop, depth - 1).unwrap_or(Affine { leaf: ops[0], mult: 1, add: 0, slack: 0 });
         let small = |v: i64| v.unsigned_abs() <= WINDOW;
-        let out = match x.opcode()? {
+        let out = match op {
             Opcode::LLVMAdd => Affine { add: a.add.checked_add(c)?, ..a },
             Opcode::LLVMOr if c >= 0 && a.add == 0 && a.slack == 0 && a.mult != 0 && c < (1i64 << a.mult.trailing_zeros().min(62)) => {
                 Affine { add: c, ..a }
