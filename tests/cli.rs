@@ -382,3 +382,29 @@ int get(struct value v, int c, int *out) {
     assert_eq!(stat(&out, "guards-casts-shared"), Some(1), "{out}");
     assert_eq!(stat(&out, "guards-public-mask"), Some(1), "{out}");
 }
+
+/// confcc aligns loop headers to a 64-byte line, in clang and, under `-flto`, in lld, where the
+/// code is generated; the user's own `-falign-loops` wins. A hot loop that straddles two lines
+/// because the guards moved it ran 24% slower (libquantum's `quantum_toffoli`).
+#[test]
+fn confcc_aligns_loop_headers_to_a_cache_line() {
+    let dir = tempdir();
+    let src = write(
+        dir.path(),
+        "sum.c",
+        "long sum(long *a, long n) { long s = 0; for (long i = 0; i < n; i++) s += a[i] ^ (s >> 3); return s; }\n\
+         int main(int argc, char **argv) { long a[64] = {0}; return (int)sum(a, argc * 40); }\n",
+    );
+    // `written` is where the assembly ends up: lld's --lto-emit-asm appends `.lto.s`.
+    let asm = |extra: &[&str], out: &str, written: &str| -> String {
+        let built = run(confcc().args(["-O2"]).args(extra).arg(&src).arg("-o").arg(dir.path().join(out)));
+        built.assert_code(0, out);
+        std::fs::read_to_string(dir.path().join(written)).unwrap_or_else(|e| panic!("{written}: {e}"))
+    };
+    let aligned = |asm: &str| asm.contains(".p2align\t6");
+    assert!(aligned(&asm(&["-S"], "sum.s", "sum.s")), "no 64-byte loop alignment in clang's output");
+    assert!(!aligned(&asm(&["-S", "-falign-loops=16"], "sum16.s", "sum16.s")), "the user's -falign-loops lost");
+    let lto = ["-flto", "-fuse-ld=lld", "-Wl,--lto-emit-asm"];
+    assert!(aligned(&asm(&lto, "lto", "lto.lto.s")), "no 64-byte loop alignment in lld's output");
+    assert!(!aligned(&asm(&[&lto[..], &["-falign-loops=16"]].concat(), "lto16", "lto16.lto.s")));
+}

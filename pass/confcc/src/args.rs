@@ -1,9 +1,9 @@
 //! What confcc adds to a clang command line, decided from the user's arguments alone.
 //!
 //! - Always (unless the command only queries clang): the plugin, the annotations include
-//!   directory, and the safe defaults `-ftrivial-auto-var-init=zero` and
-//!   `-Werror=format-nonliteral`, and `-falign-loops=64` — placed before the user's flags so that a build can still
-//!   override them.
+//!   directory, the safe defaults `-ftrivial-auto-var-init=zero` and
+//!   `-Werror=format-nonliteral`, and `-falign-loops=64` — placed before the user's flags so
+//!   that a build can still override them.
 //! - Source locations: `-Rpass=confpass` (exact line and column without `-g`) and
 //!   `-Rpass-analysis=confpass` (the notes that walk a flow from its private source to the
 //!   public sink). Location tracking costs clang about 11% time and 20% memory (sqlite3, see
