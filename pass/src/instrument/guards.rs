@@ -81,6 +81,16 @@ pub const PUBLIC_BIT: u64 = 1 << 46;
 /// not only those within a guard zone's WINDOW.
 pub const PUBLIC_REACH: u64 = 1 << 43;
 
+/// The band compare of a public pointer: it reports `p` in [2^43, 2^46), that is
+/// `(p >> BAND_SHIFT) - 1 < BAND_WIDTH` unsigned. Any other value is as far from the block as
+/// a masked pointer: an offset within `PUBLIC_REACH` takes a value below 2^43 at most to
+/// 2^44 (BASE) exclusive, or wraps it to the top of the address space, and keeps a value above
+/// 2^46 above the block, as for `PUBLIC_REACH`. Null and small integers pass, so that a value
+/// the program never dereferences can be compared where it is made; public memory itself lies
+/// above 2^46 under the layout check.
+pub const BAND_SHIFT: u64 = PUBLIC_REACH.trailing_zeros() as u64;
+pub const BAND_WIDTH: u64 = (PUBLIC_BIT >> BAND_SHIFT) - 1;
+
 /// How far a public local's address lies from its native slot: the local lives in the slot's
 /// public mirror (see `stack`; runtime/layout), in public memory above 2^46 + 2^45. The 16 MiB
 /// part keeps a mirror's cache lines from sharing linear-address bits 12-27 with their slots:
@@ -446,20 +456,58 @@ pub fn arrivals<'m>(v: Value<'m>) -> Option<Vec<(Value<'m>, Block<'m>)>> {
     }
 }
 
+/// How far a value reaches from its root: `Window` by constant offsets and known ranges
+/// (`reach`), for compares that cover a guard zone; `Wide` by offsets of bounded width
+/// (`Editor::root_and_width_range`), for the band compare that covers `PUBLIC_REACH`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Steps {
+    Window,
+    /// `layout`: the module checks the public-mask layout at start-up, which keeps globals
+    /// and functions above 2^46.
+    Wide { layout: bool },
+}
+
+impl Steps {
+    /// (root, distance) of `x`.
+    pub fn of<'m>(self, ed: &Editor<'m>, x: Value<'m>) -> (Value<'m>, u64) {
+        match self {
+            Steps::Window => reach(ed, x, 0),
+            Steps::Wide { .. } => {
+                let (root, lo, hi) = ed.root_and_width_range(x);
+                (root, lo.unsigned_abs().max(hi.unsigned_abs()))
+            }
+        }
+    }
+
+    /// Whether a constant root (not an instruction or argument) `d` bytes away needs no
+    /// compare: within a guard zone of an address fixed at link time; for the band compare,
+    /// null, or a public global or function under the layout check (which keeps them above
+    /// 2^46), no other constant.
+    pub fn constant_ok(self, root: Value<'_>, d: u64, budget: u64) -> bool {
+        d <= budget
+            && match self {
+                Steps::Window => true,
+                Steps::Wide { layout } => {
+                    root.is_null_constant() || (layout && (root.is_function() || (root.is_global_variable() && !root.is_thread_local())))
+                }
+            }
+    }
+}
+
 /// The roots whose compares, at their definitions, cover every value phi (or select) `v` can
-/// take within `budget` bytes: through nested phis, where a value that comes back around a
-/// loop unchanged (distance 0) is covered by the compares of the values that entered it.
-/// `None` when some value is not near such a root.
-pub fn phi_leaves<'m>(ed: &Editor<'m>, f: Value<'m>, v: Value<'m>, budget: u64) -> Option<Vec<Value<'m>>> {
-    fn walk<'m>(ed: &Editor<'m>, f: Value<'m>, v: Value<'m>, budget: u64, stack: &mut Vec<Value<'m>>, leaves: &mut Vec<Value<'m>>) -> Option<()> {
+/// take within `budget` bytes (measured by `steps`): through nested phis, where a value that
+/// comes back around a loop unchanged (distance 0) is covered by the compares of the values
+/// that entered it. `None` when some value is not near such a root.
+pub fn phi_leaves<'m>(ed: &Editor<'m>, f: Value<'m>, v: Value<'m>, budget: u64, steps: Steps) -> Option<Vec<Value<'m>>> {
+    fn walk<'m>(ed: &Editor<'m>, f: Value<'m>, v: Value<'m>, budget: u64, steps: Steps, stack: &mut Vec<Value<'m>>, leaves: &mut Vec<Value<'m>>) -> Option<()> {
         if stack.len() > 4 {
             return None;
         }
         stack.push(v);
         for (x, _) in arrivals(v)? {
-            let (root, d) = reach(ed, x, 0);
+            let (root, d) = steps.of(ed, x);
             if !root.is_instruction() && !root.is_argument() {
-                if d > budget {
+                if !steps.constant_ok(root, d, budget) {
                     return None;
                 }
             } else if stack.contains(&root) {
@@ -467,7 +515,7 @@ pub fn phi_leaves<'m>(ed: &Editor<'m>, f: Value<'m>, v: Value<'m>, budget: u64) 
                     return None; // grows around the loop (a pointer induction)
                 }
             } else if matches!(root.opcode(), Some(Opcode::LLVMPHI | Opcode::LLVMSelect)) {
-                walk(ed, f, root, budget.checked_sub(d)?, stack, leaves)?;
+                walk(ed, f, root, budget.checked_sub(d)?, steps, stack, leaves)?;
             } else if d <= budget && after_definition(ed, f, root).is_some() {
                 if !leaves.contains(&root) {
                     leaves.push(root);
@@ -480,7 +528,7 @@ pub fn phi_leaves<'m>(ed: &Editor<'m>, f: Value<'m>, v: Value<'m>, budget: u64) 
         Some(())
     }
     let mut leaves = Vec::new();
-    walk(ed, f, v, budget, &mut Vec::new(), &mut leaves)?;
+    walk(ed, f, v, budget, steps, &mut Vec::new(), &mut leaves)?;
     Some(leaves)
 }
 
@@ -530,6 +578,8 @@ fn rebase<'m>(ed: &Editor<'m>, ptr: Value<'m>, root: Value<'m>, new_root: Value<
 enum How {
     Mask,
     Compare,
+    /// The band compare (`BAND_SHIFT`) of a value a public phi chooses, at its definition.
+    Band,
 }
 
 /// Accesses grouped by (root, side, how), with whether the guard must sit at the root's
@@ -553,7 +603,7 @@ fn redirect_phis<'m>(ed: &Editor<'m>, f: Value<'m>, groups: Groups<'m>, stats: &
     for ((root, sd, how), members, at_def) in groups {
         let compares = how == How::Compare;
         let widest = members.iter().map(|m| reach(ed, m.site.ptr, fixed_size(m.site.size)).1).max().unwrap_or(0);
-        let targets = if compares && widest <= WINDOW { phi_leaves(ed, f, root, WINDOW - widest) } else { None };
+        let targets = if compares && widest <= WINDOW { phi_leaves(ed, f, root, WINDOW - widest, Steps::Window) } else { None };
         match targets {
             Some(targets) => {
                 stats.inc("guards-phi-redirected");
@@ -562,6 +612,66 @@ fn redirect_phis<'m>(ed: &Editor<'m>, f: Value<'m>, groups: Groups<'m>, stats: &
                 }
             }
             None => push(&mut out, (root, sd, how), members, at_def),
+        }
+    }
+    out
+}
+
+/// Groups placed, each with where its guard goes.
+type Placed<'m> = Vec<((Value<'m>, Side, How), Vec<Member<'m>>, Place<'m>)>;
+
+/// Under the mask flavour, a phi (or select) of public pointers masked in more places than it
+/// has values to choose from (QuickJS's and sqlite's interpreters mask a phi in each handler
+/// of their dispatch: `aMem` in `sqlite3VdbeExec`) is covered instead by band compares of
+/// those values where they are made (`BAND_SHIFT`). Every value the phi takes then lies
+/// outside [2^43, 2^46), so its accesses at offsets of bounded width within `PUBLIC_REACH`
+/// cannot reach the block and keep their addresses: no mask in the handlers, and no masked
+/// copy of the pointer live next to the original.
+fn band_phis<'m>(ed: &Editor<'m>, f: Value<'m>, placed: Placed<'m>, stats: &mut Stats) -> Placed<'m> {
+    // Per phi: how many masks it gets and the widest reach of its accesses from it (None when
+    // one of them is not made from it by offsets of bounded width).
+    let mut order: Vec<(Value<'m>, usize, Option<u64>)> = Vec::new();
+    for ((root, sd, how), members, _) in &placed {
+        if *how != How::Mask || *sd != Side::Public || arrivals(*root).is_none() {
+            continue;
+        }
+        let i = match order.iter().position(|(r, _, _)| r == root) {
+            Some(i) => i,
+            None => {
+                order.push((*root, 0, Some(0)));
+                order.len() - 1
+            }
+        };
+        order[i].1 += 1;
+        for m in members {
+            let (r, lo, hi) = ed.root_and_width_range(m.site.ptr);
+            let w = (r == *root).then(|| lo.unsigned_abs().max(hi.unsigned_abs()).saturating_add(fixed_size(m.site.size)));
+            order[i].2 = order[i].2.zip(w).map(|(a, b)| a.max(b));
+        }
+    }
+    let mut band: HashMap<Value<'m>, Vec<Value<'m>>> = HashMap::new();
+    for (root, masks, widest) in order {
+        let Some(widest) = widest.filter(|w| *w <= PUBLIC_REACH) else { continue };
+        let Some(leaves) = phi_leaves(ed, f, root, PUBLIC_REACH - widest, Steps::Wide { layout: true }) else { continue };
+        if leaves.len() < masks {
+            stats.inc("guards-phi-band");
+            band.insert(root, leaves);
+        }
+    }
+    let mut out: Placed<'m> = Vec::new();
+    let mut index: HashMap<Value<'m>, usize> = HashMap::new();
+    for ((root, sd, how), members, place) in placed {
+        let Some(leaves) = band.get(&root).filter(|_| how == How::Mask && sd == Side::Public) else {
+            out.push(((root, sd, how), members, place));
+            continue;
+        };
+        for &leaf in leaves {
+            let i = *index.entry(leaf).or_insert_with(|| {
+                let at = after_definition(ed, f, leaf).expect("phi_leaves returns values with a place after their definition");
+                out.push(((leaf, Side::Public, How::Band), Vec::new(), Place::AfterDefinition(at)));
+                out.len() - 1
+            });
+            out[i].1.extend(members.iter().copied());
         }
     }
     out
@@ -930,7 +1040,7 @@ pub fn insert<'m>(ed: &Editor<'m>, view: &ModuleView<'m>, taint: &Findings<'m>, 
             }
         }
         let groups = redirect_phis(ed, f, groups, stats);
-        let placed: Vec<_> = groups
+        let placed: Placed<'m> = groups
             .into_iter()
             .flat_map(|((root, sd, how), members, at_def)| {
                 let place = placement(ed, f, &cfg, root, &members, !at_def);
@@ -965,6 +1075,7 @@ pub fn insert<'m>(ed: &Editor<'m>, view: &ModuleView<'m>, taint: &Findings<'m>, 
                     .collect()
             })
             .collect();
+        let placed = if opts.guard == Guard::Mask { band_phis(ed, f, placed, stats) } else { placed };
         for ((root, sd, how), members, place) in placed {
             if members.len() > 1 {
                 stats.add("guards-merged-accesses", members.len() as u64 - 1);
@@ -1007,14 +1118,19 @@ pub fn insert<'m>(ed: &Editor<'m>, view: &ModuleView<'m>, taint: &Findings<'m>, 
                 } else {
                     ed.position_before(before);
                     let pi = ed.ptrtoint(root);
-                    let fail = match sd {
-                        Side::Private => {
+                    let fail = match (how, sd) {
+                        (How::Band, _) => {
+                            let hi = ed.lshr(pi, BAND_SHIFT);
+                            let step = ed.add(hi, ed.const_int(i64t, u64::MAX));
+                            ed.icmp(LLVMIntPredicate::LLVMIntULT, step, ed.const_int(i64t, BAND_WIDTH))
+                        }
+                        (_, Side::Private) => {
                             let hi = ed.lshr(pi, K_DATA);
                             let outside = ed.icmp(LLVMIntPredicate::LLVMIntNE, hi, ed.const_int(i64t, BASE >> K_DATA));
                             let non_null = ed.icmp(LLVMIntPredicate::LLVMIntNE, pi, ed.const_int(i64t, 0));
                             ed.and(outside, non_null)
                         }
-                        Side::Public => {
+                        (_, Side::Public) => {
                             let hi = ed.lshr(pi, K + 1);
                             ed.icmp(LLVMIntPredicate::LLVMIntEQ, hi, ed.const_int(i64t, BASE >> (K + 1)))
                         }
@@ -1024,7 +1140,11 @@ pub fn insert<'m>(ed: &Editor<'m>, view: &ModuleView<'m>, taint: &Findings<'m>, 
                     let access = if members.iter().all(|m| m.site.access == first.access) { first.access } else { Access::Any };
                     let ops = rep.operands(ed, f, first.inst, report_kind(sd, access));
                     ed.call(violation_t, v, &ops);
-                    stats.inc(if sd == Side::Private { "guards-private-check" } else { "guards-public-check" });
+                    stats.inc(match (how, sd) {
+                        (How::Band, _) => "guards-public-band-check",
+                        (_, Side::Private) => "guards-private-check",
+                        (_, Side::Public) => "guards-public-check",
+                    });
                 }
             }
         }

@@ -16,7 +16,7 @@ use std::collections::HashSet;
 use llvm_sys::LLVMIntPredicate;
 
 use super::walk::{self, Start};
-use super::guards::{self, Access, Cfg, Side, Size, BASE, CHECK_RANGE, K, K_DATA, PUBLIC_REACH, VIOLATION, WINDOW};
+use super::guards::{self, Access, Cfg, Side, Size, BAND_SHIFT, BAND_WIDTH, BASE, CHECK_RANGE, K, K_DATA, PUBLIC_REACH, VIOLATION, WINDOW};
 use crate::analysis::policy::Policy;
 use crate::analysis::taint::Findings;
 use crate::diag::{Code, Diagnostic};
@@ -30,10 +30,22 @@ fn reports(b: Block<'_>) -> bool {
     b.instructions().any(|i| i.called_value().is_some_and(|c| c.name() == VIOLATION))
 }
 
-/// Every compare-and-report guard of `root`: the side it enforces and the block execution
+/// What a compare-and-report guard proves of its root.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Proof {
+    /// Private data, within a guard zone.
+    Private,
+    /// Not the block, within a guard zone.
+    Public,
+    /// Outside [2^43, 2^46): not the block within `PUBLIC_REACH` (`guards::BAND_SHIFT`); it
+    /// also proves `Public`.
+    Band,
+}
+
+/// Every compare-and-report guard of `root`: what it proves and the block execution
 /// continues in when it passes (its single predecessor ends in the guard's branch, whose other
 /// successor reports). An access is covered by a guard whose continuation dominates it.
-fn checks<'m>(root: Value<'m>) -> Vec<(Side, Block<'m>)> {
+fn checks<'m>(root: Value<'m>) -> Vec<(Proof, Block<'m>)> {
     let mut found = Vec::new();
     for pi in root.users().filter(|u| u.opcode() == Some(Opcode::LLVMPtrToInt)) {
         let Some(def_block) = pi.parent_block() else { continue };
@@ -43,7 +55,18 @@ fn checks<'m>(root: Value<'m>) -> Vec<(Side, Block<'m>)> {
                 let ops: Vec<Value<'m>> = cmp.operands().collect();
                 let against = ops.get(1).and_then(|c| c.const_int());
                 let (side, cond) = match (shift as u64, cmp.icmp_predicate()) {
-                    (s, Some(LLVMIntPredicate::LLVMIntEQ)) if s == K + 1 && against == Some((BASE >> (K + 1)) as i64) => (Side::Public, cmp),
+                    (s, Some(LLVMIntPredicate::LLVMIntEQ)) if s == K + 1 && against == Some((BASE >> (K + 1)) as i64) => (Proof::Public, cmp),
+                    // fail = (p >> BAND_SHIFT) + (-1) <u BAND_WIDTH
+                    (s, _) if s == BAND_SHIFT && cmp.opcode() == Some(Opcode::LLVMAdd) && against == Some(-1) => {
+                        let Some(band) = cmp.users().find(|c| {
+                            c.icmp_predicate() == Some(LLVMIntPredicate::LLVMIntULT)
+                                && c.operands().next() == Some(cmp)
+                                && c.operands().nth(1).and_then(|w| w.const_int()) == Some(BAND_WIDTH as i64)
+                        }) else {
+                            continue;
+                        };
+                        (Proof::Band, band)
+                    }
                     (s, Some(LLVMIntPredicate::LLVMIntNE)) if s == K_DATA && against == Some((BASE >> K_DATA) as i64) => {
                         // fail = outside && p != 0
                         let Some(and) = cmp.users().find(|a| {
@@ -56,7 +79,7 @@ fn checks<'m>(root: Value<'m>) -> Vec<(Side, Block<'m>)> {
                         }) else {
                             continue;
                         };
-                        (Side::Private, and)
+                        (Proof::Private, and)
                     }
                     _ => continue,
                 };
@@ -73,7 +96,45 @@ fn checks<'m>(root: Value<'m>) -> Vec<(Side, Block<'m>)> {
 
 /// Whether a guard of `side` on `root` dominates block `at`.
 fn checked_at<'m>(cfg: &Cfg<'m>, root: Value<'m>, side: Side, at: Block<'m>) -> bool {
-    checks(root).iter().any(|(sd, cont)| *sd == side && cfg.dominates(*cont, at))
+    let proves = |p: Proof| match side {
+        Side::Private => p == Proof::Private,
+        Side::Public => p == Proof::Public || p == Proof::Band,
+    };
+    checks(root).iter().any(|(p, cont)| proves(*p) && cfg.dominates(*cont, at))
+}
+
+/// Whether a band compare of `root` dominates block `at`.
+fn band_checked_at<'m>(cfg: &Cfg<'m>, root: Value<'m>, at: Block<'m>) -> bool {
+    checks(root).iter().any(|(p, cont)| *p == Proof::Band && cfg.dominates(*cont, at))
+}
+
+/// A public phi (or select) whose every value lies outside [2^43, 2^46) (`guards::BAND_SHIFT`)
+/// with `reach` bytes to spare within `PUBLIC_REACH`: each value is made by offsets of bounded
+/// width from a root with a band compare that dominates the edge it arrives by, or from null
+/// (or, under the layout check, a global or function), through nested phis; a value that
+/// comes back around a loop unchanged is covered by the ones that entered it.
+fn phi_band_covered<'m>(ed: &Editor<'m>, cfg: &Cfg<'m>, v: Value<'m>, reach: u64, layout: bool) -> bool {
+    fn walk<'m>(ed: &Editor<'m>, cfg: &Cfg<'m>, v: Value<'m>, reach: u64, layout: bool, stack: &mut Vec<Value<'m>>) -> bool {
+        let Some(arrivals) = guards::arrivals(v).filter(|_| stack.len() <= 4) else { return false };
+        stack.push(v);
+        let steps = guards::Steps::Wide { layout };
+        let ok = arrivals.into_iter().all(|(x, from)| {
+            let (root, d) = steps.of(ed, x);
+            let reach = reach.saturating_add(d);
+            if reach > PUBLIC_REACH {
+                false
+            } else if !root.is_instruction() && !root.is_argument() {
+                steps.constant_ok(root, 0, 0)
+            } else if stack.contains(&root) {
+                d == 0
+            } else {
+                band_checked_at(cfg, root, from) || walk(ed, cfg, root, reach, layout, stack)
+            }
+        });
+        stack.pop();
+        ok
+    }
+    walk(ed, cfg, v, reach, layout, &mut Vec::new())
 }
 
 /// If `root` is a private mask, the offset the mask adds (BASE) is folded into `off` by the
@@ -290,10 +351,21 @@ pub fn check<'m>(ed: &Editor<'m>, view: &ModuleView<'m>, taint: &Findings<'m>, p
                             let reach = lo.unsigned_abs().max(hi.unsigned_abs()) + n;
                             let side = guards::side(checked_root, taint);
                             let at = s.inst.parent_block().expect("an instruction");
-                            reach <= WINDOW
+                            // Offsets of bounded width from a public phi whose values all have
+                            // band compares (guards::BAND_SHIFT).
+                            let (band_root, blo, bhi) = ed.root_and_width_range(s.ptr);
+                            let band_reach = blo.unsigned_abs().max(bhi.unsigned_abs()).saturating_add(n);
+                            let banded = || {
+                                band_reach <= PUBLIC_REACH
+                                    && guards::side(s.ptr, taint) == Side::Public
+                                    && guards::side(band_root, taint) == Side::Public
+                                    && phi_band_covered(ed, &cfg, band_root, band_reach, layout)
+                            };
+                            (reach <= WINDOW
                                 && (checked_at(&cfg, checked_root, side, at)
                                     || phi_covered(ed, &cfg, checked_root, side, reach)
-                                    || walk_covered(ed, &cfg, checked_root, side, at, reach))
+                                    || walk_covered(ed, &cfg, checked_root, side, at, reach)))
+                                || banded()
                         }
                     }
                     Size::Fixed(n) => {
