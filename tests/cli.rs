@@ -356,19 +356,8 @@ int far(long k) { return liberties[k]; }
     assert!(stat(&trap, "guards-public-check").is_some_and(|n| n >= 2), "{trap}");
 }
 
-/// A pointer an interpreter's dispatch loop carries (a phi: sqlite's `aMem`, reloaded only
-/// by a few handlers) and uses at bounded offsets in many handlers gets, under the mask
-/// flavour, a band compare where each of its values is made (guards::BAND_SHIFT) instead
-/// of a mask in each handler, when those are fewer; the verifier proves the handlers' accesses
-/// from the compares. The trap flavour has no band compare. Before, `sqlite3VdbeExec` masked
-/// `aMem` in 95 handlers.
-#[test]
-fn band_compares_cover_a_dispatch_loop_phi() {
-    let dir = tempdir();
-    let src = write(
-        dir.path(),
-        "vm.c",
-        r#"
+/// An interpreter whose dispatch loop carries its register file's address (a phi).
+const VM: &str = r#"
 struct vm { long *regs; int n; };
 struct op { unsigned char code; int a, b; };
 void grow(struct vm *vm);
@@ -389,13 +378,72 @@ long run(struct vm *vm, const struct op *pc) {
         }
     }
 }
-"#,
-    );
+"#;
+
+/// A pointer an interpreter's dispatch loop carries (a phi: sqlite's `aMem`, reloaded only
+/// by a few handlers) and uses at bounded offsets in many handlers gets, under the mask
+/// flavour, a band compare where each of its values is made (guards::BAND_SHIFT) instead
+/// of a mask in each handler, when those are fewer; the verifier proves the handlers' accesses
+/// from the compares. The trap flavour has no band compare. Before, `sqlite3VdbeExec` masked
+/// `aMem` in 95 handlers.
+#[test]
+fn band_compares_cover_a_dispatch_loop_phi() {
+    let dir = tempdir();
+    let src = write(dir.path(), "vm.c", VM);
     let mask = guard_stats(&src, &["-mllvm", "-confpass-guard=mask"]);
     assert_eq!(stat(&mask, "guards-phi-band"), Some(1), "{mask}");
     assert_eq!(stat(&mask, "guards-public-band-check"), Some(2), "the load at entry and the reload: {mask}");
     let trap = guard_stats(&src, &["-mllvm", "-confpass-guard=trap"]);
     assert_eq!(stat(&trap, "guards-phi-band"), None, "{trap}");
+}
+
+/// The verifier is not a rubber stamp: leaving out any one guard the pass places
+/// (`-confpass-debug-skip-guard=N`) is an internal error, in both flavours. The source has the
+/// shapes the guards cover by argument rather than one guard per access: band compares of a
+/// dispatch-loop phi, loop walks (public and private), a select's compares, masks hoisted out
+/// of loops and merged over a base's fields.
+#[test]
+fn the_verifier_rejects_each_guard_left_out() {
+    let dir = tempdir();
+    let src = write(
+        dir.path(),
+        "shapes.c",
+        &format!(
+            r#"#include <confpass.h>
+{VM}
+struct pt {{ long x, y, z; }};
+void sum(private long *p, long n, private long *out) {{ long s = 0; for (long i = 0; i < n; i++) s += p[i]; *out = s; }}
+void copy(long *d, const long *s, long n) {{ for (long i = 0; i < n; i++) d[i] = s[i]; }}
+long pick(long *a, long *b, int c) {{ long *p = c ? a : b; return p[3] + p[5]; }}
+long norm(struct pt *q, int n) {{ long t = 0; for (int i = 0; i < n; i++) t += q->x * q->y + q->z; return t; }}
+void bump(private long *p, struct pt *q) {{ p[1] += q->x; q->y = 0; }}
+"#
+        ),
+    );
+    for guard in ["mask", "trap"] {
+        let flavour = format!("-confpass-guard={guard}");
+        let all = guard_stats(&src, &["-mllvm", "-confpass-mode=full", "-mllvm", &flavour]);
+        assert_eq!(stat(&all, "guards-debug-skipped"), None, "{all}");
+        let mut n = 0;
+        loop {
+            let skip = format!("-confpass-debug-skip-guard={n}");
+            let out = run(confcc()
+                .args(["-O2", "-c", "-mllvm", "-confpass-stats", "-mllvm", "-confpass-verify", "-mllvm", "-confpass-mode=full"])
+                .args(["-mllvm", &flavour, "-mllvm", &skip])
+                .arg(&src)
+                .arg("-o")
+                .arg(dir.path().join("x.o")));
+            if stat(&out.stderr, "guards-debug-skipped").is_none() {
+                // Past the last guard: nothing left out, and the build passes.
+                out.assert_code(0, &skip);
+                break;
+            }
+            out.assert_code(1, &format!("{guard} {skip}: the verifier accepted a missing guard"));
+            assert!(out.stderr.contains("confpass verifier:"), "{guard} {skip}: {}", out.stderr);
+            n += 1;
+        }
+        assert!(n >= 8, "{guard}: only {n} guards placed");
+    }
 }
 
 /// Casts of one integer to a pointer in separate branches (QuickJS's `JS_VALUE_GET_PTR(v)`)

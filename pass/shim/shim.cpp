@@ -116,6 +116,11 @@ cl::opt<bool> OptKeepAutoInit("confpass-keep-auto-init",
 // Hidden, for the test suite: proves that a Rust panic becomes a clang error.
 cl::opt<bool> OptDebugPanic("confpass-debug-panic", cl::Hidden, cl::init(false),
                             cl::desc("Panic inside the pass (tests only)"));
+
+// Hidden, for the test suite: leaves out the N-th guard the pass places (0-based, in module
+// order), so that a test can show the verifier rejects every such hole.
+cl::opt<int> OptDebugSkipGuard("confpass-debug-skip-guard", cl::Hidden, cl::init(-1),
+                               cl::desc("Leave out the N-th placed guard (tests of the verifier only)"));
 } // namespace
 
 /// Mirrored by `ffi::RawOptions`. Keep in sync.
@@ -128,6 +133,7 @@ struct ConfpassRawOptions {
   uint8_t verify;
   uint32_t guard;
   uint8_t keep_auto_init;
+  int32_t debug_skip_guard;
 };
 
 extern "C" void confpass_shim_options(ConfpassRawOptions *out) {
@@ -139,6 +145,7 @@ extern "C" void confpass_shim_options(ConfpassRawOptions *out) {
   out->verify = OptVerify ? 1 : 0;
   out->guard = static_cast<uint32_t>(OptGuard.getValue());
   out->keep_auto_init = OptKeepAutoInit ? 1 : 0;
+  out->debug_skip_guard = OptDebugSkipGuard.getValue();
 }
 
 extern "C" size_t confpass_shim_policy_count() { return OptPolicy.size(); }

@@ -121,6 +121,8 @@ pub struct Options {
     pub keep_auto_init: bool,
     /// Hidden: panic inside the pass, to test that clang survives it.
     pub debug_panic: bool,
+    /// Hidden: leave out the N-th placed guard, to test that the verifier sees the hole.
+    pub debug_skip_guard: Option<u64>,
     /// Extra policy files (`-confpass-policy`), after the built-in one.
     pub policy_files: Vec<String>,
     /// Where to write SARIF (`-confpass-sarif`): a file, or a directory for `<source>.sarif`.
@@ -138,6 +140,7 @@ impl Default for Options {
             audit: false,
             keep_auto_init: false,
             debug_panic: false,
+            debug_skip_guard: None,
             policy_files: Vec::new(),
             sarif: None,
         }

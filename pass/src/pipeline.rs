@@ -102,6 +102,7 @@ fn options(module: &BorrowedModule<'_>, phase: Phase) -> Options {
         audit: raw.audit != 0,
         keep_auto_init: raw.keep_auto_init != 0,
         debug_panic: raw.debug_panic != 0,
+        debug_skip_guard: u64::try_from(raw.debug_skip_guard).ok(),
         policy_files: policy_files(),
         sarif: sarif_file(),
     };

@@ -908,6 +908,8 @@ pub fn insert<'m>(ed: &Editor<'m>, view: &ModuleView<'m>, taint: &Findings<'m>, 
     let mut violation = None;
     let mut range = None;
     let mut public_masks = false;
+    // Placed guards so far, for `-confpass-debug-skip-guard`.
+    let mut placed_guards = 0u64;
     let guards_loads = opts.mode.guards_loads();
     let guards_stores = opts.mode.guards_stores();
     // Under the mask flavour the module checks the public-mask layout at start-up (the trap
@@ -1089,6 +1091,12 @@ pub fn insert<'m>(ed: &Editor<'m>, view: &ModuleView<'m>, taint: &Findings<'m>, 
             let per_access: Vec<Vec<Member<'m>>> =
                 if place == Place::PerAccess { members.into_iter().map(|m| vec![m]).collect() } else { vec![members] };
             for members in per_access {
+                let skip = opts.debug_skip_guard == Some(placed_guards);
+                placed_guards += 1;
+                if skip {
+                    stats.inc("guards-debug-skipped");
+                    continue;
+                }
                 let first = members[0].site;
                 let before = match place {
                     Place::AfterDefinition(i) => i,

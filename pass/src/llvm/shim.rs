@@ -23,6 +23,8 @@ pub struct RawOptions {
     pub verify: u8,
     pub guard: u32,
     pub keep_auto_init: u8,
+    /// Negative: none.
+    pub debug_skip_guard: i32,
 }
 
 /// Severity codes understood by `confpass_shim_diagnose`. Keep in sync.
