@@ -401,7 +401,7 @@ fn band_compares_cover_a_dispatch_loop_phi() {
 /// (`-confpass-debug-skip-guard=N`) is an internal error, in both flavours. The source has the
 /// shapes the guards cover by argument rather than one guard per access: band compares of a
 /// dispatch-loop phi, loop walks (public and private), a select's compares, masks hoisted out
-/// of loops and merged over a base's fields.
+/// of loops and merged over a base's fields; and ranges of run-time length, masked or checked.
 #[test]
 fn the_verifier_rejects_each_guard_left_out() {
     let dir = tempdir();
@@ -410,6 +410,7 @@ fn the_verifier_rejects_each_guard_left_out() {
         "shapes.c",
         &format!(
             r#"#include <confpass.h>
+#include <string.h>
 {VM}
 struct pt {{ long x, y, z; }};
 void sum(private long *p, long n, private long *out) {{ long s = 0; for (long i = 0; i < n; i++) s += p[i]; *out = s; }}
@@ -417,6 +418,7 @@ void copy(long *d, const long *s, long n) {{ for (long i = 0; i < n; i++) d[i] =
 long pick(long *a, long *b, int c) {{ long *p = c ? a : b; return p[3] + p[5]; }}
 long norm(struct pt *q, int n) {{ long t = 0; for (int i = 0; i < n; i++) t += q->x * q->y + q->z; return t; }}
 void bump(private long *p, struct pt *q) {{ p[1] += q->x; q->y = 0; }}
+void fill(char *d, const char *s, unsigned long n, private char *k) {{ memcpy(d, s, n); memset(k, 0, n); }}
 "#
         ),
     );

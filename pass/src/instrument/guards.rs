@@ -677,6 +677,17 @@ fn band_phis<'m>(ed: &Editor<'m>, f: Value<'m>, placed: Placed<'m>, stats: &mut 
     out
 }
 
+/// Whether `-confpass-debug-skip-guard` leaves out the guard about to be placed (masks and
+/// compares of accesses, masked and checked ranges, in module order); counts it.
+fn skip_guard(opts: &Options, placed: &mut u64, stats: &mut Stats) -> bool {
+    let skip = opts.debug_skip_guard == Some(*placed);
+    *placed += 1;
+    if skip {
+        stats.inc("guards-debug-skipped");
+    }
+    skip
+}
+
 fn fixed_size(size: Size<'_>) -> u64 {
     match size {
         Size::Fixed(n) => n,
@@ -1008,6 +1019,7 @@ pub fn insert<'m>(ed: &Editor<'m>, view: &ModuleView<'m>, taint: &Findings<'m>, 
                     });
                     groups[i].1.push(Member { site: s, off, at, rebase: rebased });
                 }
+                _ if skip_guard(opts, &mut placed_guards, stats) => {}
                 size if how == How::Mask && is_memory_intrinsic(s.inst) => {
                     // Branch-free: the address forced to its side and the length capped so that
                     // the range cannot leave it (`mask_range`).
@@ -1091,10 +1103,7 @@ pub fn insert<'m>(ed: &Editor<'m>, view: &ModuleView<'m>, taint: &Findings<'m>, 
             let per_access: Vec<Vec<Member<'m>>> =
                 if place == Place::PerAccess { members.into_iter().map(|m| vec![m]).collect() } else { vec![members] };
             for members in per_access {
-                let skip = opts.debug_skip_guard == Some(placed_guards);
-                placed_guards += 1;
-                if skip {
-                    stats.inc("guards-debug-skipped");
+                if skip_guard(opts, &mut placed_guards, stats) {
                     continue;
                 }
                 let first = members[0].site;
