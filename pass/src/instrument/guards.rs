@@ -494,42 +494,57 @@ impl Steps {
     }
 }
 
+/// How deep `phi_leaves` (and the verifier) follow nested phis, and how many phis one search
+/// visits at most: a dispatch loop's register pointer (lua's `ra`) is a phi of phis six deep;
+/// the visit budget keeps a search through a web of phis linear.
+pub const PHI_DEPTH: usize = 8;
+pub const PHI_VISITS: usize = 4096;
+
 /// The roots whose compares, at their definitions, cover every value phi (or select) `v` can
 /// take within `budget` bytes (measured by `steps`): through nested phis, where a value that
-/// comes back around a loop unchanged (distance 0) is covered by the compares of the values
-/// that entered it. `None` when some value is not near such a root.
+/// comes back around a loop unchanged is covered by the compares of the values that entered
+/// it. Unchanged means no step anywhere on the cycle: each phi on the search path keeps the
+/// budget it was entered with, and a value whose root is on the path must arrive with that
+/// budget and no offset of its own (`q = c ? p : o; p = q + 1` grows `p` through the select,
+/// a pointer induction). `None` when some value is not near such a root.
 pub fn phi_leaves<'m>(ed: &Editor<'m>, f: Value<'m>, v: Value<'m>, budget: u64, steps: Steps) -> Option<Vec<Value<'m>>> {
-    fn walk<'m>(ed: &Editor<'m>, f: Value<'m>, v: Value<'m>, budget: u64, steps: Steps, stack: &mut Vec<Value<'m>>, leaves: &mut Vec<Value<'m>>) -> Option<()> {
-        if stack.len() > 4 {
+    struct Search<'m> {
+        path: Vec<(Value<'m>, u64)>,
+        leaves: Vec<Value<'m>>,
+        visits: usize,
+    }
+    fn walk<'m>(ed: &Editor<'m>, f: Value<'m>, v: Value<'m>, budget: u64, steps: Steps, s: &mut Search<'m>) -> Option<()> {
+        s.visits += 1;
+        if s.path.len() >= PHI_DEPTH || s.visits > PHI_VISITS {
             return None;
         }
-        stack.push(v);
+        s.path.push((v, budget));
         for (x, _) in arrivals(v)? {
             let (root, d) = steps.of(ed, x);
             if !root.is_instruction() && !root.is_argument() {
                 if !steps.constant_ok(root, d, budget) {
                     return None;
                 }
-            } else if stack.contains(&root) {
-                if d != 0 {
+            } else if let Some(&(_, entered)) = s.path.iter().find(|(p, _)| *p == root) {
+                if d != 0 || entered != budget {
                     return None; // grows around the loop (a pointer induction)
                 }
             } else if matches!(root.opcode(), Some(Opcode::LLVMPHI | Opcode::LLVMSelect)) {
-                walk(ed, f, root, budget.checked_sub(d)?, steps, stack, leaves)?;
+                walk(ed, f, root, budget.checked_sub(d)?, steps, s)?;
             } else if d <= budget && after_definition(ed, f, root).is_some() {
-                if !leaves.contains(&root) {
-                    leaves.push(root);
+                if !s.leaves.contains(&root) {
+                    s.leaves.push(root);
                 }
             } else {
                 return None;
             }
         }
-        stack.pop();
+        s.path.pop();
         Some(())
     }
-    let mut leaves = Vec::new();
-    walk(ed, f, v, budget, steps, &mut Vec::new(), &mut leaves)?;
-    Some(leaves)
+    let mut s = Search { path: Vec::new(), leaves: Vec::new(), visits: 0 };
+    walk(ed, f, v, budget, steps, &mut s)?;
+    Some(s.leaves)
 }
 
 /// An access in a group: its site, its offset from the group's root (masks rewrite the
@@ -603,7 +618,10 @@ fn redirect_phis<'m>(ed: &Editor<'m>, f: Value<'m>, groups: Groups<'m>, stats: &
     for ((root, sd, how), members, at_def) in groups {
         let compares = how == How::Compare;
         let widest = members.iter().map(|m| reach(ed, m.site.ptr, fixed_size(m.site.size)).1).max().unwrap_or(0);
+        // Not when that takes more compares than it saves: the register pointer of an
+        // interpreter's dispatch (lua's `ra`) chooses between some eighty values, one per handler.
         let targets = if compares && widest <= WINDOW { phi_leaves(ed, f, root, WINDOW - widest, Steps::Window) } else { None };
+        let targets = targets.filter(|t| t.len() <= members.len().max(2));
         match targets {
             Some(targets) => {
                 stats.inc("guards-phi-redirected");

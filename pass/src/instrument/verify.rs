@@ -114,27 +114,28 @@ fn band_checked_at<'m>(cfg: &Cfg<'m>, root: Value<'m>, at: Block<'m>) -> bool {
 /// (or, under the layout check, a global or function), through nested phis; a value that
 /// comes back around a loop unchanged is covered by the ones that entered it.
 fn phi_band_covered<'m>(ed: &Editor<'m>, cfg: &Cfg<'m>, v: Value<'m>, reach: u64, layout: bool) -> bool {
-    fn walk<'m>(ed: &Editor<'m>, cfg: &Cfg<'m>, v: Value<'m>, reach: u64, layout: bool, stack: &mut Vec<Value<'m>>) -> bool {
-        let Some(arrivals) = guards::arrivals(v).filter(|_| stack.len() <= 4) else { return false };
-        stack.push(v);
+    fn walk<'m>(ed: &Editor<'m>, cfg: &Cfg<'m>, v: Value<'m>, reach: u64, layout: bool, path: &mut Vec<(Value<'m>, u64)>, visits: &mut usize) -> bool {
+        *visits += 1;
+        let Some(arrivals) = guards::arrivals(v).filter(|_| path.len() < guards::PHI_DEPTH && *visits <= guards::PHI_VISITS) else { return false };
+        path.push((v, reach));
         let steps = guards::Steps::Wide { layout };
         let ok = arrivals.into_iter().all(|(x, from)| {
             let (root, d) = steps.of(ed, x);
-            let reach = reach.saturating_add(d);
-            if reach > PUBLIC_REACH {
+            let grown = reach.saturating_add(d);
+            if grown > PUBLIC_REACH {
                 false
             } else if !root.is_instruction() && !root.is_argument() {
                 steps.constant_ok(root, 0, 0)
-            } else if stack.contains(&root) {
-                d == 0
+            } else if let Some(&(_, entered)) = path.iter().find(|(p, _)| *p == root) {
+                d == 0 && entered == reach // no step anywhere around the cycle
             } else {
-                band_checked_at(cfg, root, from) || walk(ed, cfg, root, reach, layout, stack)
+                band_checked_at(cfg, root, from) || walk(ed, cfg, root, grown, layout, path, visits)
             }
         });
-        stack.pop();
+        path.pop();
         ok
     }
-    walk(ed, cfg, v, reach, layout, &mut Vec::new())
+    walk(ed, cfg, v, reach, layout, &mut Vec::new(), &mut 0)
 }
 
 /// If `root` is a private mask, the offset the mask adds (BASE) is folded into `off` by the
@@ -221,26 +222,27 @@ fn range_checked<'m>(inst: Value<'m>, ptr: Value<'m>, len: Value<'m>, side: Side
 /// dominates the edge the value arrives by), through nested phis, all within the window; a
 /// value that comes back around a loop unchanged is covered by the ones that entered it.
 fn phi_covered<'m>(ed: &Editor<'m>, cfg: &Cfg<'m>, v: Value<'m>, side: Side, reach: u64) -> bool {
-    fn walk<'m>(ed: &Editor<'m>, cfg: &Cfg<'m>, v: Value<'m>, side: Side, reach: u64, stack: &mut Vec<Value<'m>>) -> bool {
-        let Some(arrivals) = guards::arrivals(v).filter(|_| stack.len() <= 4) else { return false };
-        stack.push(v);
+    fn walk<'m>(ed: &Editor<'m>, cfg: &Cfg<'m>, v: Value<'m>, side: Side, reach: u64, path: &mut Vec<(Value<'m>, u64)>, visits: &mut usize) -> bool {
+        *visits += 1;
+        let Some(arrivals) = guards::arrivals(v).filter(|_| path.len() < guards::PHI_DEPTH && *visits <= guards::PHI_VISITS) else { return false };
+        path.push((v, reach));
         let ok = arrivals.into_iter().all(|(x, from)| {
             let (root, d) = guards::reach(ed, x, 0);
-            let reach = reach.saturating_add(d);
-            if reach > WINDOW {
+            let grown = reach.saturating_add(d);
+            if grown > WINDOW {
                 false
             } else if !root.is_instruction() && !root.is_argument() {
                 true
-            } else if stack.contains(&root) {
-                d == 0
+            } else if let Some(&(_, entered)) = path.iter().find(|(p, _)| *p == root) {
+                d == 0 && entered == reach // no step anywhere around the cycle
             } else {
-                checked_at(cfg, root, side, from) || walk(ed, cfg, root, side, reach, stack)
+                checked_at(cfg, root, side, from) || walk(ed, cfg, root, side, grown, path, visits)
             }
         });
-        stack.pop();
+        path.pop();
         ok
     }
-    walk(ed, cfg, v, side, reach, &mut Vec::new())
+    walk(ed, cfg, v, side, reach, &mut Vec::new(), &mut 0)
 }
 
 /// Whether the pointer a loop walk starts from is covered where the loop is entered from
