@@ -324,21 +324,6 @@ static LLVMValueRef rootWithRange(LLVMModuleRef mod, LLVMValueRef ptr, int64_t L
   return wrap(P);
 }
 
-/// The root and offset range of `ptr` with LLVM's constant ranges and known bits on the indices
-/// (`i & 0x7f`, a zero-extended byte, …): for offsets within a guard zone.
-extern "C" LLVMValueRef confpass_shim_root_range(LLVMModuleRef mod, LLVMValueRef ptr, int64_t *lo, int64_t *hi) {
-  const DataLayout &DL = unwrap(mod)->getDataLayout();
-  auto Range = [&](Value *V, int64_t &Min, int64_t &Max) {
-    ConstantRange R = computeConstantRangeIncludingKnownBits(V, /*ForSigned=*/true, SimplifyQuery(DL));
-    if (R.isFullSet() || R.isEmptySet() || R.getBitWidth() > 64)
-      return false;
-    Min = R.getSignedMin().getSExtValue();
-    Max = R.getSignedMax().getSExtValue();
-    return true;
-  };
-  return rootWithRange(mod, ptr, int64_t(1) << 40, int64_t(1) << 20, Range, lo, hi);
-}
-
 /// A range of `V` that holds whatever the program did, poison or not: facts about bits, not
 /// LLVM's constant ranges, which can rest on `nsw` flags, `!range` metadata or assumptions that
 /// a corrupted input breaks at run time. The width of a value zero- or sign-extended from at
@@ -444,6 +429,44 @@ static bool widthRange(Value *V, int64_t &Min, int64_t &Max, unsigned Depth = 0)
     Max = std::max(L, H);
     return Min > -Cap && Max < Cap;
   }
+  // A choice between bounded values (a select, a phi of at most eight near the top of the
+  // search, which keeps it small): any of them.
+  auto either = [&](ArrayRef<Value *> Vs) {
+    int64_t L = 0, H = 0;
+    for (size_t I = 0; I < Vs.size(); ++I) {
+      int64_t A1, B1;
+      if (!bounded(Vs[I], A1, B1))
+        return false;
+      L = I == 0 ? A1 : std::min(L, A1);
+      H = I == 0 ? B1 : std::max(H, B1);
+    }
+    Min = L, Max = H;
+    return !Vs.empty();
+  };
+  if (auto *Sel = dyn_cast<SelectInst>(V))
+    return either({Sel->getTrueValue(), Sel->getFalseValue()});
+  if (auto *Phi = dyn_cast<PHINode>(V)) {
+    if (Phi->getNumIncomingValues() > 8 || Depth > 2)
+      return false;
+    SmallVector<Value *, 8> In(Phi->incoming_values().begin(), Phi->incoming_values().end());
+    return either(In);
+  }
+  // The remainder by a constant: below it in magnitude, whatever the dividend.
+  if (match(V, m_URem(m_Value(X), m_APInt(C))) && !C->isZero() && C->ult(uint64_t(Cap))) {
+    Min = 0, Max = int64_t(C->getZExtValue()) - 1;
+    return true;
+  }
+  if (match(V, m_SRem(m_Value(X), m_APInt(C))) && !C->isZero() && C->abs().ult(uint64_t(Cap)) && !C->isMinSignedValue()) {
+    int64_t M = C->abs().getSExtValue() - 1;
+    Min = -M, Max = M;
+    return true;
+  }
+  // A non-negative bounded value times a small positive constant.
+  if (match(V, m_Mul(m_Value(X), m_APInt(C))) && C->isStrictlyPositive() && C->ult(1 << 20) && nonNegative(X, A, B)) {
+    Min = A * C->getSExtValue();
+    Max = B * C->getSExtValue();
+    return fits(Max);
+  }
   if (match(V, m_LShr(m_Value(X), m_APInt(C))) && C->ult(W)) {
     unsigned S = unsigned(C->getZExtValue());
     if (nonNegative(X, A, B)) {
@@ -456,6 +479,16 @@ static bool widthRange(Value *V, int64_t &Min, int64_t &Max, unsigned Depth = 0)
     }
   }
   return false;
+}
+
+/// The root and offset range of `ptr` (`i & 0x7f`, a zero-extended byte, a remainder, …) with
+/// `widthRange` bounds on the indices, the range within ±`limit` (a guard zone, for compares;
+/// an object's size, for proofs of bounds). Not LLVM's constant ranges and known bits: those
+/// take a bool loaded from memory to be 0 or 1 (`!range` metadata) when a corrupted byte makes
+/// it 255 (tests/run/attack_bool_index.c).
+extern "C" LLVMValueRef confpass_shim_root_range(LLVMModuleRef mod, LLVMValueRef ptr, int64_t limit, int64_t *lo, int64_t *hi) {
+  auto Range = [](Value *V, int64_t &Min, int64_t &Max) { return widthRange(V, Min, Max); };
+  return rootWithRange(mod, ptr, limit, int64_t(1) << 20, Range, lo, hi);
 }
 
 /// The root and offset range of `ptr` with only `widthRange` bounds on the indices (for the

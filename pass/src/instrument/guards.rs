@@ -443,7 +443,7 @@ fn after_definition<'m>(ed: &Editor<'m>, f: Value<'m>, root: Value<'m>) -> Optio
 
 /// How far an access through `ptr` of `size` bytes may reach from the root of its range.
 pub fn reach<'m>(ed: &Editor<'m>, ptr: Value<'m>, size: u64) -> (Value<'m>, u64) {
-    let (root, lo, hi) = ed.root_and_range(ptr);
+    let (root, lo, hi) = ed.root_and_range_within(ptr, WINDOW);
     (root, lo.unsigned_abs().max(hi.unsigned_abs()).saturating_add(size))
 }
 
@@ -1027,7 +1027,7 @@ pub fn insert<'m>(ed: &Editor<'m>, view: &ModuleView<'m>, taint: &Findings<'m>, 
                             (s.ptr, 0, false)
                         }
                     } else {
-                        let (root, lo, hi) = ed.root_and_range(s.ptr);
+                        let (root, lo, hi) = ed.root_and_range_within(s.ptr, WINDOW);
                         if lo.unsigned_abs().max(hi.unsigned_abs()) + n <= WINDOW { (root, 0, false) } else { (s.ptr, 0, false) }
                     };
                     let key = (root, sd, how);

@@ -338,7 +338,7 @@ pub fn check<'m>(ed: &Editor<'m>, view: &ModuleView<'m>, taint: &Findings<'m>, p
                 let ok = match s.size {
                     Size::Fixed(n) if n <= WINDOW => {
                         let (root, off) = ed.root_and_offset(s.ptr);
-                        let (checked_root, lo, hi) = ed.root_and_range(s.ptr);
+                        let (checked_root, lo, hi) = ed.root_and_range_within(s.ptr, WINDOW);
                         // A range too wide for one window: the access's own pointer is its root.
                         let (checked_root, lo, hi) =
                             if lo.unsigned_abs().max(hi.unsigned_abs()) + n <= WINDOW { (checked_root, lo, hi) } else { (s.ptr, 0, 0) };

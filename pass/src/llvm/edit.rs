@@ -19,7 +19,7 @@ extern "C" {
     fn confpass_shim_ctors_through(module: LLVMModuleRef, runner: *const c_char) -> u32;
     fn confpass_shim_base_offset(module: LLVMModuleRef, ptr: LLVMValueRef, offset: *mut i64) -> LLVMValueRef;
     fn confpass_shim_root_offset(module: LLVMModuleRef, ptr: LLVMValueRef, offset: *mut i64) -> LLVMValueRef;
-    fn confpass_shim_root_range(module: LLVMModuleRef, ptr: LLVMValueRef, lo: *mut i64, hi: *mut i64) -> LLVMValueRef;
+    fn confpass_shim_root_range(module: LLVMModuleRef, ptr: LLVMValueRef, limit: i64, lo: *mut i64, hi: *mut i64) -> LLVMValueRef;
     fn confpass_shim_root_width_range(module: LLVMModuleRef, ptr: LLVMValueRef, lo: *mut i64, hi: *mut i64) -> LLVMValueRef;
     fn confpass_shim_linear(
         module: LLVMModuleRef,
@@ -224,11 +224,20 @@ impl<'m> Editor<'m> {
         (val(root), off)
     }
 
-    /// The pointer `p` is computed from by offsets of known range, and that range [lo, hi].
+    /// The pointer `p` is computed from by offsets of known range (facts about bits, as for
+    /// `root_and_width_range`), and that range [lo, hi], within ±2^40 (for proofs of bounds).
     pub fn root_and_range(&self, p: Value<'m>) -> (Value<'m>, i64, i64) {
+        self.root_and_range_within(p, 1 << 40)
+    }
+
+    /// Like `root_and_range`, the range within ±`limit` bytes: the root stops before a GEP that
+    /// would take it further (for compares, whose accesses must stay within a guard zone's
+    /// window of the root, the root nearest to them).
+    pub fn root_and_range_within(&self, p: Value<'m>, limit: u64) -> (Value<'m>, i64, i64) {
         let (mut lo, mut hi) = (0i64, 0i64);
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX).saturating_add(1);
         // SAFETY: a pointer value of this module.
-        let root = unsafe { confpass_shim_root_range(self.module, p.raw, &mut lo, &mut hi) };
+        let root = unsafe { confpass_shim_root_range(self.module, p.raw, limit, &mut lo, &mut hi) };
         (val(root), lo, hi)
     }
 
