@@ -452,8 +452,8 @@ static bool widthRange(Value *V, int64_t &Min, int64_t &Max, unsigned Depth = 0)
     return either(In);
   }
   // The remainder by a constant: below it in magnitude, whatever the dividend.
-  if (match(V, m_URem(m_Value(X), m_APInt(C))) && !C->isZero() && C->ult(uint64_t(Cap))) {
-    Min = 0, Max = int64_t(C->getZExtValue()) - 1;
+  if (match(V, m_URem(m_Value(X), m_APInt(C))) && !C->isZero() && C->ult(uint64_t(Cap)) && fits(int64_t(C->getZExtValue()) - 1)) {
+    Min = 0, Max = int64_t(C->getZExtValue()) - 1; // (in a narrow type, below its sign bit)
     return true;
   }
   if (match(V, m_SRem(m_Value(X), m_APInt(C))) && !C->isZero() && C->abs().ult(uint64_t(Cap)) && !C->isMinSignedValue()) {
@@ -473,7 +473,7 @@ static bool widthRange(Value *V, int64_t &Min, int64_t &Max, unsigned Depth = 0)
       Min = A >> S, Max = B >> S;
       return true;
     }
-    if (W - S <= 40) {
+    if (S >= 1 && W - S <= 40) { // (a shift by 0 keeps the sign bit)
       Min = 0, Max = (int64_t(1) << (W - S)) - 1;
       return true;
     }

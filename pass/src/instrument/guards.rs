@@ -159,14 +159,23 @@ pub struct Site<'m> {
     pub size: Size<'m>,
 }
 
+/// The size of a `va_list` object on x86-64 (`struct __va_list_tag`).
+pub const VA_LIST_SIZE: u64 = 24;
+
 /// Library functions whose pointer arguments are accessed over a length given by another
-/// argument: (name, pointer argument, length argument).
+/// argument: (name, pointer argument, length argument). Besides the copies, the ones that act
+/// on a whole range at once or not forward from the pointer (the kernel's page calls, a
+/// backward search), where a check of the first byte alone would not do: a forward access
+/// stops at the first guard zone on its way.
 const LENGTHS: &[(&str, usize, usize)] = &[
     ("memcpy", 0, 2), ("memcpy", 1, 2), ("memmove", 0, 2), ("memmove", 1, 2), ("mempcpy", 0, 2), ("mempcpy", 1, 2),
     ("memset", 0, 2), ("memcmp", 0, 2), ("memcmp", 1, 2), ("bcmp", 0, 2), ("bcmp", 1, 2), ("memchr", 0, 2),
     ("strncpy", 0, 2), ("stpncpy", 0, 2), ("read", 1, 2), ("pread", 1, 2), ("write", 1, 2), ("pwrite", 1, 2),
     ("recv", 1, 2), ("send", 1, 2), ("recvfrom", 1, 2), ("sendto", 1, 2), ("fgets", 0, 1), ("snprintf", 0, 1),
     ("vsnprintf", 0, 1), ("getcwd", 0, 1), ("readlink", 1, 2),
+    ("madvise", 0, 1), ("posix_madvise", 0, 1), ("munmap", 0, 1), ("mprotect", 0, 1), ("pkey_mprotect", 0, 1),
+    ("msync", 0, 1), ("mlock", 0, 1), ("mlock2", 0, 1), ("munlock", 0, 1), ("mincore", 0, 1), ("mmap", 0, 1),
+    ("mmap64", 0, 1), ("mremap", 0, 1), ("memrchr", 0, 2), ("memmem", 0, 1), ("memmem", 2, 3),
     // The runtime's own entry points check their buffers themselves (conf_read_private,
     // conf_seal, …: a capacity is not a length); the declassifying copy does not.
     ("conf_declassify_bytes", 0, 2), ("conf_declassify_bytes", 1, 2),
@@ -185,12 +194,12 @@ pub const CHECK_MSGHDR: &str = "__confpass_check_msghdr";
 /// Intrinsics that never touch memory the program can name (or only through operands that are
 /// not addresses); anything else that is not handled below is an error.
 pub const NO_MEMORY_INTRINSICS: &[&str] = &[
-    "llvm.lifetime.", "llvm.dbg.", "llvm.assume", "llvm.va_start", "llvm.va_end", "llvm.va_copy", "llvm.stacksave",
+    "llvm.lifetime.", "llvm.dbg.", "llvm.assume", "llvm.va_end", "llvm.stacksave",
     "llvm.stackrestore", "llvm.experimental.noalias.scope.decl", "llvm.invariant.", "llvm.prefetch", "llvm.donothing",
     "llvm.sideeffect", "llvm.var.annotation", "llvm.ptr.annotation", "llvm.annotation.", "llvm.pseudoprobe",
     "llvm.instrprof.", "llvm.trap", "llvm.debugtrap", "llvm.ubsantrap", "llvm.threadlocal.address", "llvm.ptrmask",
     "llvm.returnaddress", "llvm.frameaddress", "llvm.objectsize.", "llvm.launder.invariant.group",
-    "llvm.strip.invariant.group", "llvm.eh.", "llvm.expect", "llvm.is.constant.", "llvm.codeview.",
+    "llvm.strip.invariant.group", "llvm.eh.typeid.for", "llvm.expect", "llvm.is.constant.", "llvm.codeview.",
 ];
 
 /// The C library's functions (built from the build machine's glibc by `pass/build.rs`).
@@ -271,6 +280,11 @@ pub fn sites<'m>(ed: &Editor<'m>, inst: Value<'m>, policy: &Policy) -> Result<Ve
                     vec![site(0, Access::Store, length(args[2])), site(1, Access::Load, length(args[2]))]
                 }
                 Some(n) if n.starts_with("llvm.memset") => vec![site(0, Access::Store, length(args[2]))],
+                // A `va_list` (24 bytes on x86-64): written by va_start, copied by va_copy.
+                Some(n) if n.starts_with("llvm.va_start") => vec![site(0, Access::Store, Size::Fixed(VA_LIST_SIZE))],
+                Some(n) if n.starts_with("llvm.va_copy") => {
+                    vec![site(0, Access::Store, Size::Fixed(VA_LIST_SIZE)), site(1, Access::Load, Size::Fixed(VA_LIST_SIZE))]
+                }
                 Some(n) if n.starts_with("llvm.masked.load") || n.starts_with("llvm.masked.expandload") => {
                     vec![site(0, Access::Load, fixed(inst))]
                 }
@@ -947,6 +961,8 @@ pub fn insert<'m>(ed: &Editor<'m>, view: &ModuleView<'m>, taint: &Findings<'m>, 
     for f in view.functions().filter(|f| !f.is_declaration() && !is_confpass_function(&f.name())).collect::<Vec<_>>() {
         if guards_loads || guards_stores {
             share_int_to_ptr(ed, f, stats);
+            let kind = "public-access inside the protected region (a va_list outside the native stacks)";
+            valist::guard_va_lists(ed, f, &mut |ed, at| rep.operands(ed, f, at, kind), stats);
         }
         // Collect first: guards split blocks.
         let mut wanted: Vec<(Site<'m>, Side)> = Vec::new();

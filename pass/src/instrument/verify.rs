@@ -15,6 +15,7 @@ use std::collections::HashSet;
 
 use llvm_sys::LLVMIntPredicate;
 
+use super::valist;
 use super::walk::{self, Start};
 use super::guards::{self, Access, Cfg, Side, Size, BAND_SHIFT, BAND_WIDTH, BASE, CHECK_RANGE, K, K_DATA, PUBLIC_REACH, VIOLATION, WINDOW};
 use crate::analysis::policy::Policy;
@@ -309,6 +310,13 @@ pub fn check<'m>(ed: &Editor<'m>, view: &ModuleView<'m>, taint: &Findings<'m>, p
                     diags.push(fail(inst, format!("instruction touches memory in a way the guards do not know: {inst:?}")));
                 }
                 continue;
+            }
+            // A va_list handed to the C library must live on a native stack (see `valist`).
+            if let Some(ap) = valist::consumed_va_list(inst) {
+                let b = inst.parent_block().expect("an instruction");
+                if (opts.mode.guards_loads() || opts.mode.guards_stores()) && !valist::is_va_list(ed, ap) && !valist::native_check_continuations(ap).iter().any(|c| cfg.dominates(*c, b)) {
+                    diags.push(fail(inst, format!("a va_list is handed to the C library without a check that it lives on a native stack: {inst:?}")));
+                }
             }
             // Buffers described in memory need their run-time check right before the call.
             if let Some(name) = inst.called_value().filter(|c| c.is_function()).map(|c| c.name()) {

@@ -457,6 +457,11 @@ impl<'m> Editor<'m> {
         val(unsafe { llc::LLVMBuildAnd(self.builder, a.raw, b.raw, c"".as_ptr()) })
     }
 
+    pub fn or(&self, a: Value<'m>, b: Value<'m>) -> Value<'m> {
+        // SAFETY: the builder is positioned; operands of one type.
+        val(unsafe { llc::LLVMBuildOr(self.builder, a.raw, b.raw, c"".as_ptr()) })
+    }
+
     /// `llvm.ptrmask(p, mask)` for a pointer of any address space.
     pub fn ptrmask(&self, p: Value<'m>, mask: u64) -> Value<'m> {
         let i64t = self.int(64);

@@ -482,6 +482,11 @@ impl<'m> Value<'m> {
     }
 
     /// For a function parameter: whether it carries the string attribute `key`.
+    /// For a parameter: the function it belongs to.
+    pub fn param_function(self) -> Option<Value<'m>> {
+        self.param_slot().and_then(|(f, _)| Value::wrap(f))
+    }
+
     pub fn param_has_attribute(self, key: &str) -> bool {
         let Some((f, index)) = self.param_slot() else { return false };
         // SAFETY: a function and one of its attribute indices.
