@@ -143,6 +143,26 @@ pub unsafe extern "C" fn __confpass_check_range(p: usize, n: usize, private: u32
     }
 }
 
+/// Called by compiled code before a library function that accesses an array of `count`
+/// elements of `size` bytes anywhere in it (`qsort`, `bsearch`: they step over guard zones):
+/// element `i` lies at `p + i * size`, wrapping like the library's own arithmetic, so an array
+/// whose bytes do not fit in the address space above `p` (the product or the end wraps) meets
+/// the block; otherwise it is checked as the range it is.
+///
+/// # Safety
+/// `kind` and `file` are null or NUL-terminated strings.
+#[no_mangle]
+pub unsafe extern "C" fn __confpass_check_array(p: usize, count: usize, size: usize, private: u32, kind: *const c_char, file: *const c_char, line: u32) {
+    if count == 0 || size == 0 {
+        return;
+    }
+    match count.checked_mul(size).filter(|n| p.checked_add(*n).is_some()) {
+        // SAFETY: the caller's contract.
+        Some(n) => unsafe { __confpass_check_range(p, n, private, kind, file, line) },
+        None => violation(c_str(kind).unwrap_or(b"unknown"), c_str(file), line),
+    }
+}
+
 /// Checks the buffers an `iovec` array describes (for `writev`, `readv`, …): the kernel reads
 /// and writes them, so each must be public like any other library-call buffer.
 ///

@@ -181,6 +181,12 @@ const LENGTHS: &[(&str, usize, usize)] = &[
     ("conf_declassify_bytes", 0, 2), ("conf_declassify_bytes", 1, 2),
 ];
 
+/// Library functions that access an array anywhere in its `count * size` bytes (sorting,
+/// searching: they step over guard zones): (name, pointer argument, count argument, size
+/// argument). Each call is checked by the runtime's `__confpass_check_array` first.
+pub const ARRAYS: &[(&str, usize, usize, usize)] = &[("qsort", 0, 1, 2), ("qsort_r", 0, 1, 2), ("bsearch", 1, 2, 3)];
+pub const CHECK_ARRAY: &str = "__confpass_check_array";
+
 /// Library functions that take buffers described in memory (the kernel follows the pointers):
 /// (name, argument holding the description, iovec count argument or `None` for a `msghdr`).
 pub const INDIRECT_BUFFERS: &[(&str, usize, Option<usize>)] = &[
@@ -995,6 +1001,24 @@ pub fn insert<'m>(ed: &Editor<'m>, view: &ModuleView<'m>, taint: &Findings<'m>, 
                 }
                 Err(msg) => diags.push(Diagnostic::error(Code::Unsupported, Some(inst), msg)),
             }
+        }
+        // Arrays a library function accesses anywhere: checked whole at run time.
+        for inst in f.instructions() {
+            let Some(name) = inst.called_value().filter(|c| c.is_function()).map(|c| c.name()) else { continue };
+            let Some(&(_, at, n, z)) = ARRAYS.iter().find(|(a, _, _, _)| *a == name) else { continue };
+            let args = inst.call_args();
+            let (Some(&p), Some(&count), Some(&size)) = (args.get(at), args.get(n), args.get(z)) else { continue };
+            if skip_guard(opts, &mut placed_guards, stats) {
+                continue;
+            }
+            ed.position_before(inst);
+            let sd = side(p, taint);
+            let [kind, file, line] = rep.operands(ed, f, inst, report_kind(sd, Access::Any));
+            let t = ed.function_type(ed.void(), &[i64t, i64t, i64t, i32t, ptr0, ptr0, i32t]);
+            let c = ed.function(CHECK_ARRAY, t);
+            let (pi, count, size) = (ed.ptrtoint(p), ed.zext_or_self(count, i64t), ed.zext_or_self(size, i64t));
+            ed.call(t, c, &[pi, count, size, ed.const_int(i32t, u64::from(sd == Side::Private)), kind, file, line]);
+            stats.inc("guards-arrays-checked");
         }
         // Buffers the kernel finds through memory: each one checked at run time.
         for inst in f.instructions() {

@@ -26,6 +26,28 @@ use crate::llvm::{Block, ModuleView, Opcode, Value};
 use crate::options::Options;
 use crate::stats::Stats;
 
+/// Whether an instruction that `is_it` accepts runs on every path to `inst` shortly before it:
+/// in its block or, through other guards' checks (which split blocks), in the blocks before.
+fn called_before<'m>(inst: Value<'m>, is_it: impl Fn(Value<'m>) -> bool) -> bool {
+    let mut b = inst.parent_block().expect("an instruction");
+    let mut upto = Some(inst);
+    for _ in 0..8 {
+        let before: Vec<Value<'m>> = b.instructions().take_while(|i| Some(*i) != upto).collect();
+        if before.iter().rev().take(64).any(|c| is_it(*c)) {
+            return true;
+        }
+        // Up to the block that branched here through a guard's check (its other way reports).
+        let Some(pred) = b.single_predecessor() else { return false };
+        let succ = pred.successors();
+        if !(succ.len() == 2 && succ[1] == b && reports(succ[0])) {
+            return false;
+        }
+        b = pred;
+        upto = None;
+    }
+    false
+}
+
 /// Whether block `b` calls the violation report (a guard's failure block).
 fn reports(b: Block<'_>) -> bool {
     b.instructions().any(|i| i.called_value().is_some_and(|c| c.name() == VIOLATION))
@@ -318,16 +340,24 @@ pub fn check<'m>(ed: &Editor<'m>, view: &ModuleView<'m>, taint: &Findings<'m>, p
                     diags.push(fail(inst, format!("a va_list is handed to the C library without a check that it lives on a native stack: {inst:?}")));
                 }
             }
+            // Arrays a library function accesses anywhere need the runtime's check before the call.
+            if let Some(name) = inst.called_value().filter(|c| c.is_function()).map(|c| c.name()) {
+                if let Some(&(_, at, _, _)) = guards::ARRAYS.iter().find(|(n, _, _, _)| *n == name) {
+                    let p = inst.call_args().get(at).copied();
+                    let found = called_before(inst, |c| {
+                        c.called_value().is_some_and(|f| f.name() == guards::CHECK_ARRAY) && c.call_args().first().and_then(|a| a.operands().next()) == p
+                    });
+                    if !found && (opts.mode.guards_loads() || opts.mode.guards_stores()) {
+                        diags.push(fail(inst, format!("'{name}' is called without checking the array it is given")));
+                    }
+                }
+            }
             // Buffers described in memory need their run-time check right before the call.
             if let Some(name) = inst.called_value().filter(|c| c.is_function()).map(|c| c.name()) {
                 if let Some(&(_, at, count)) = guards::INDIRECT_BUFFERS.iter().find(|(n, _, _)| *n == name) {
                     let check = if count.is_some() { guards::CHECK_IOV } else { guards::CHECK_MSGHDR };
                     let desc = inst.call_args().get(at).copied();
-                    let b = inst.parent_block().expect("an instruction");
-                    let before: Vec<Value<'m>> = b.instructions().take_while(|i| *i != inst).collect();
-                    let found = before.iter().rev().take(64).any(|c| {
-                        c.called_value().is_some_and(|f| f.name() == check) && c.call_args().first().copied() == desc
-                    });
+                    let found = called_before(inst, |c| c.called_value().is_some_and(|f| f.name() == check) && c.call_args().first().copied() == desc);
                     if !found && (opts.mode.guards_loads() || opts.mode.guards_stores()) {
                         diags.push(fail(inst, format!("'{name}' is called without checking the buffers it is given")));
                     }

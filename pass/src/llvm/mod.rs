@@ -63,6 +63,15 @@ impl<'m> Block<'m> {
         Value::wrap(unsafe { llc::LLVMGetBasicBlockTerminator(self.raw) })
     }
 
+    /// The one block that branches here, if only one does (the terminators that use the block).
+    pub fn single_predecessor(self) -> Option<Block<'m>> {
+        // SAFETY: live block; its value's uses are the instructions that name it.
+        let users: Vec<Value<'m>> = Value::wrap(unsafe { llc::LLVMBasicBlockAsValue(self.raw) })?.users().collect();
+        // SAFETY: valid values.
+        let preds: Vec<Block<'m>> = users.iter().filter(|u| !unsafe { llc::LLVMIsATerminatorInst(u.raw) }.is_null()).filter_map(|u| u.parent_block()).collect();
+        (preds.len() == 1 && users.len() == 1).then(|| preds[0])
+    }
+
     /// The blocks the terminator can branch to.
     pub fn successors(self) -> Vec<Block<'m>> {
         let Some(t) = self.terminator() else { return Vec::new() };
