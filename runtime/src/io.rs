@@ -3,11 +3,12 @@
 
 use core::ffi::{c_int, c_void};
 
-use crate::layout::is_private;
+use crate::layout::is_private_data;
 use crate::report;
 
 fn check(buf: *mut c_void, n: usize, what: &[u8]) {
-    if n != 0 && !is_private(buf as usize, n) {
+    // Private data only: the upper half of the region holds the native stacks.
+    if n != 0 && !is_private_data(buf as usize, n) {
         report::violation(what, None, 0);
     }
 }

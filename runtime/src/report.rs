@@ -163,6 +163,27 @@ pub unsafe extern "C" fn __confpass_check_array(p: usize, count: usize, size: us
     }
 }
 
+/// Checks the `mmsghdr` array of `sendmmsg`/`recvmmsg`: the array itself and each header's
+/// buffers, as `__confpass_check_msghdr` does for one.
+///
+/// # Safety
+/// `vec` points to `count` readable `mmsghdr`s (the call being guarded needs as much); `kind`
+/// and `file` are null or NUL-terminated strings.
+#[no_mangle]
+pub unsafe extern "C" fn __confpass_check_mmsghdr(vec: *const libc::mmsghdr, count: i64, kind: *const c_char, file: *const c_char, line: u32) {
+    if vec.is_null() || count <= 0 {
+        return;
+    }
+    let count = (count as usize).min(1024); // UIO_MAXIOV: the kernel takes no more
+    // SAFETY: the caller's contract.
+    unsafe {
+        __confpass_check_range(vec as usize, count * core::mem::size_of::<libc::mmsghdr>(), 0, kind, file, line);
+        for i in 0..count {
+            __confpass_check_msghdr(&(*vec.add(i)).msg_hdr, kind, file, line);
+        }
+    }
+}
+
 /// Checks the buffers an `iovec` array describes (for `writev`, `readv`, …): the kernel reads
 /// and writes them, so each must be public like any other library-call buffer.
 ///

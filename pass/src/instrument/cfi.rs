@@ -293,14 +293,14 @@ pub fn apply<'m>(module: &BorrowedModule<'_>, ed: &Editor<'m>, view: &ModuleView
 /// shape is a destination loaded from a constant table of the function's own block addresses
 /// (an interpreter's dispatch table; at -O0 every computed goto of a function meets in one
 /// `indirectbr` through a phi, so each value the phi takes is handled on its own):
-/// - an index whose range LLVM knows (`op & 7`) gets the table padded to that range with a
+/// - an index of known range (`op & 7`, facts about bits) gets the table padded to that range with a
 ///   report block: no check at run time, and the dispatch stays small enough for codegen to
 ///   duplicate it into every handler;
 /// - any other index gets a bounds check before the load;
 /// - a block address needs nothing.
 ///
 /// Anything else makes the whole `indirectbr` compare its target with its destinations one by
-/// one (up to MAX_COMPARED_TARGETS), or is counted as unchecked.
+/// one, however many there are.
 fn indirect_branches<'m>(ed: &Editor<'m>, view: &ModuleView<'m>, violation_t: Type<'m>, violation: Value<'m>, stats: &mut Stats) {
     let kind = ed.const_c_string("__confpass.msg.cfi_goto", "cfi-indirect-branch (a computed goto to a place that is not one of its destinations)");
     let i64t = ed.int(64);
@@ -375,9 +375,11 @@ fn indirect_branches<'m>(ed: &Editor<'m>, view: &ModuleView<'m>, violation_t: Ty
                 }
                 continue;
             }
+            // Any other target is compared with every destination, however many: a computed
+            // goto through a table in writable memory (a local array of labels) could otherwise
+            // go anywhere. (It costs a compare per destination; a constant table costs none.)
             if dests.len() > MAX_COMPARED_TARGETS {
-                stats.inc("cfi-indirect-branches-unchecked");
-                continue;
+                stats.inc("cfi-indirect-branches-compared-with-many");
             }
             ed.position_before(br);
             let ai = ed.ptrtoint(addr);

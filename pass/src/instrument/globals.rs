@@ -11,8 +11,10 @@
 //!   pointer set by the constructor; a file that only declares it loads that pointer.
 //! - A public global initialised with the address of a private global (`private char *p =
 //!   key;`) is initialised with null and patched by the constructor.
-//! - The original globals are deleted: no symbol of the binary refers to private data any more
-//!   (the initial image stays in the binary, read once at start-up).
+//! - The original globals are deleted: no symbol of the binary refers to private data any more.
+//!   The image is writable data that the runtime wipes once it has copied it (a public
+//!   over-read of the loaded binary found the initial values while it was a constant; they
+//!   stay in the file on disk).
 
 use std::collections::HashMap;
 
@@ -204,7 +206,9 @@ pub fn relocate<'m>(ed: &Editor<'m>, view: &ModuleView<'m>, stats: &mut Stats) -
     let image = ed.add_global(image_init.ty(), "__confpass.image", 0);
     ed.set_initializer(image, image_init);
     ed.set_linkage(image, Linkage::LLVMPrivateLinkage);
-    ed.set_constant(image, true);
+    // Writable: the runtime wipes it once copied, so that no public over-read finds the
+    // initial values in the loaded binary (they stay in the file on disk).
+    ed.set_constant(image, false);
     ed.set_alignment(image, align);
 
     // The constructor.

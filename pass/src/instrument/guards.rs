@@ -192,8 +192,16 @@ pub const CHECK_ARRAY: &str = "__confpass_check_array";
 pub const INDIRECT_BUFFERS: &[(&str, usize, Option<usize>)] = &[
     ("writev", 1, Some(2)), ("readv", 1, Some(2)), ("pwritev", 1, Some(2)), ("preadv", 1, Some(2)),
     ("pwritev2", 1, Some(2)), ("preadv2", 1, Some(2)), ("vmsplice", 1, Some(2)),
+    // (glibc's names under -D_FILE_OFFSET_BITS=64)
+    ("pwritev64", 1, Some(2)), ("preadv64", 1, Some(2)), ("pwritev64v2", 1, Some(2)), ("preadv64v2", 1, Some(2)),
+    // Both sides: the remote one may be this very process.
+    ("process_vm_readv", 1, Some(2)), ("process_vm_readv", 3, Some(4)),
+    ("process_vm_writev", 1, Some(2)), ("process_vm_writev", 3, Some(4)),
     ("sendmsg", 1, None), ("recvmsg", 1, None),
 ];
+/// Library functions that take an array of `mmsghdr`s: (name, array argument, count argument).
+pub const MMSG_BUFFERS: &[(&str, usize, usize)] = &[("sendmmsg", 1, 2), ("recvmmsg", 1, 2)];
+pub const CHECK_MMSGHDR: &str = "__confpass_check_mmsghdr";
 pub const CHECK_IOV: &str = "__confpass_check_iov";
 pub const CHECK_MSGHDR: &str = "__confpass_check_msghdr";
 
@@ -1020,10 +1028,24 @@ pub fn insert<'m>(ed: &Editor<'m>, view: &ModuleView<'m>, taint: &Findings<'m>, 
             ed.call(t, c, &[pi, count, size, ed.const_int(i32t, u64::from(sd == Side::Private)), kind, file, line]);
             stats.inc("guards-arrays-checked");
         }
+        // Arrays of message headers (`sendmmsg`): each header's buffers checked at run time.
+        for inst in f.instructions() {
+            let Some(name) = inst.called_value().filter(|c| c.is_function()).map(|c| c.name()) else { continue };
+            let Some(&(_, at, n)) = MMSG_BUFFERS.iter().find(|(a, _, _)| *a == name) else { continue };
+            let args = inst.call_args();
+            let (Some(&vec), Some(&count)) = (args.get(at), args.get(n)) else { continue };
+            ed.position_before(inst);
+            let [kind, file, line] = rep.operands(ed, f, inst, "public-access inside the protected region (a buffer passed through memory)");
+            let t = ed.function_type(ed.void(), &[ptr0, i64t, ptr0, ptr0, i32t]);
+            let c = ed.function(CHECK_MMSGHDR, t);
+            let count = ed.zext_or_self(count, i64t);
+            ed.call(t, c, &[vec, count, kind, file, line]);
+            stats.inc("guards-indirect-buffers");
+        }
         // Buffers the kernel finds through memory: each one checked at run time.
         for inst in f.instructions() {
             let Some(name) = inst.called_value().filter(|c| c.is_function()).map(|c| c.name()) else { continue };
-            let Some(&(_, at, count)) = INDIRECT_BUFFERS.iter().find(|(n, _, _)| *n == name) else { continue };
+            for &(_, at, count) in INDIRECT_BUFFERS.iter().filter(|(n, _, _)| *n == name) {
             let args = inst.call_args();
             let Some(&desc) = args.get(at) else { continue };
             ed.position_before(inst);
@@ -1042,6 +1064,7 @@ pub fn insert<'m>(ed: &Editor<'m>, view: &ModuleView<'m>, taint: &Findings<'m>, 
                 }
             }
             stats.inc("guards-indirect-buffers");
+            }
         }
         // Decide on the CFG as it is before any guard splits a block.
         let cfg = Cfg::new(f);

@@ -237,7 +237,9 @@ fn range_checked<'m>(inst: Value<'m>, ptr: Value<'m>, len: Value<'m>, side: Side
                 Some(v)
             }
         };
-        strip(a[0]) == Some(ptr) && (a[1] == len || strip(a[1]) == Some(len)) && a[2].const_int() == Some(i64::from(side == Side::Private))
+        // (A null pointer's cast folds to the constant 0: `mmap(NULL, n, …)`.)
+        let same_ptr = strip(a[0]) == Some(ptr) || (ptr.is_null_constant() && a[0].const_int() == Some(0));
+        same_ptr && (a[1] == len || strip(a[1]) == Some(len)) && a[2].const_int() == Some(i64::from(side == Side::Private))
     })
 }
 
@@ -354,8 +356,12 @@ pub fn check<'m>(ed: &Editor<'m>, view: &ModuleView<'m>, taint: &Findings<'m>, p
             }
             // Buffers described in memory need their run-time check right before the call.
             if let Some(name) = inst.called_value().filter(|c| c.is_function()).map(|c| c.name()) {
-                if let Some(&(_, at, count)) = guards::INDIRECT_BUFFERS.iter().find(|(n, _, _)| *n == name) {
-                    let check = if count.is_some() { guards::CHECK_IOV } else { guards::CHECK_MSGHDR };
+                let mmsg = guards::MMSG_BUFFERS.iter().find(|(n, _, _)| *n == name).map(|&(_, at, _)| (at, guards::CHECK_MMSGHDR));
+                let others = guards::INDIRECT_BUFFERS
+                    .iter()
+                    .filter(|(n, _, _)| *n == name)
+                    .map(|&(_, at, count)| (at, if count.is_some() { guards::CHECK_IOV } else { guards::CHECK_MSGHDR }));
+                for (at, check) in mmsg.into_iter().chain(others) {
                     let desc = inst.call_args().get(at).copied();
                     let found = called_before(inst, |c| c.called_value().is_some_and(|f| f.name() == check) && c.call_args().first().copied() == desc);
                     if !found && (opts.mode.guards_loads() || opts.mode.guards_stores()) {
