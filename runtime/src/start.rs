@@ -134,18 +134,34 @@ pub extern "C" fn __confpass_on_native_stack(f: extern "C" fn()) {
     region::free_stack(lo, size);
 }
 
-/// What a new thread needs: the user's start routine and its argument.
+/// What a new thread needs: the user's start routine, its argument and its native stack.
 struct Start {
     start: extern "C" fn(*mut c_void) -> *mut c_void,
     arg: *mut c_void,
+    stack: (usize, usize),
 }
 
+/// A new thread's first function, on the stack glibc made for it: glibc keeps the thread's
+/// descriptor and its thread-local variables (`errno`) there, public memory that compiled code
+/// may touch. The program's start routine then runs on the thread's native stack, as `main`
+/// does; a forced unwind (`pthread_exit`, cancellation) stops at that stack's first frame and
+/// glibc takes the thread back on its own stack.
 extern "C" fn thread_start(p: *mut c_void) -> *mut c_void {
     // SAFETY: `p` is the Start leaked by __wrap_pthread_create for this thread.
     let s = unsafe { core::ptr::read(p as *const Start) };
     // SAFETY: freeing the (public, libc) block that held it: it holds no private data.
     unsafe { libc::free(p) };
-    (s.start)(s.arg)
+    let (lo, size) = s.stack;
+    // SAFETY: a fresh native stack of `size` bytes; run_routine calls the routine with its argument.
+    let r = unsafe { confpass_on_stack(s.start as usize, s.arg as usize, 0, run_routine as *const () as usize, (lo + size - 64) & !15) };
+    r as *mut c_void
+}
+
+/// The program's start routine `start(arg)`, on the native stack.
+extern "C" fn run_routine(start: usize, arg: usize, _: usize) -> usize {
+    // SAFETY: `start` is the routine the program gave pthread_create.
+    let f: extern "C" fn(*mut c_void) -> *mut c_void = unsafe { core::mem::transmute(start) };
+    f(arg as *mut c_void) as usize
 }
 
 /// Stacks of running threads, returned to the pool when the thread is joined.
@@ -238,8 +254,10 @@ pub unsafe extern "C" fn __wrap_pthread_create(
             copy_attr(attr, &mut ours)
         };
         let size = sys::env_size(c"CONFPASS_THREAD_STACK_SIZE", requested.max(8 << 20));
+        // The program's code runs on this stack; glibc makes its own (of its default size,
+        // mapped lazily) for the thread's descriptor and thread-local variables (see
+        // thread_start).
         let (lo, size) = region::alloc_stack(size);
-        libc::pthread_attr_setstack(&mut ours, lo as *mut c_void, size);
         // Public bookkeeping (the routine, its argument pointer): libc's heap, so
         // that a program that never uses the private heap does not link it.
         let boxed = libc::malloc(core::mem::size_of::<Start>()) as *mut Start;
@@ -248,7 +266,7 @@ pub unsafe extern "C" fn __wrap_pthread_create(
             libc::pthread_attr_destroy(&mut ours);
             return libc::EAGAIN;
         }
-        boxed.write(Start { start, arg });
+        boxed.write(Start { start, arg, stack: (lo, size) });
         let r = __real_pthread_create(thread, &ours, thread_start, boxed as *mut c_void);
         libc::pthread_attr_destroy(&mut ours);
         if r != 0 {

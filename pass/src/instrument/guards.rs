@@ -1046,24 +1046,24 @@ pub fn insert<'m>(ed: &Editor<'m>, view: &ModuleView<'m>, taint: &Findings<'m>, 
         for inst in f.instructions() {
             let Some(name) = inst.called_value().filter(|c| c.is_function()).map(|c| c.name()) else { continue };
             for &(_, at, count) in INDIRECT_BUFFERS.iter().filter(|(n, _, _)| *n == name) {
-            let args = inst.call_args();
-            let Some(&desc) = args.get(at) else { continue };
-            ed.position_before(inst);
-            let [kind, file, line] = rep.operands(ed, f, inst, "public-access inside the protected region (a buffer passed through memory)");
-            match count.and_then(|c| args.get(c).copied()) {
-                Some(n) => {
-                    let t = ed.function_type(ed.void(), &[ptr0, i64t, ptr0, ptr0, i32t]);
-                    let c = ed.function(CHECK_IOV, t);
-                    let n = ed.sext_or_self(n, i64t);
-                    ed.call(t, c, &[desc, n, kind, file, line]);
+                let args = inst.call_args();
+                let Some(&desc) = args.get(at) else { continue };
+                ed.position_before(inst);
+                let [kind, file, line] = rep.operands(ed, f, inst, "public-access inside the protected region (a buffer passed through memory)");
+                match count.and_then(|c| args.get(c).copied()) {
+                    Some(n) => {
+                        let t = ed.function_type(ed.void(), &[ptr0, i64t, ptr0, ptr0, i32t]);
+                        let c = ed.function(CHECK_IOV, t);
+                        let n = ed.sext_or_self(n, i64t);
+                        ed.call(t, c, &[desc, n, kind, file, line]);
+                    }
+                    None => {
+                        let t = ed.function_type(ed.void(), &[ptr0, ptr0, ptr0, i32t]);
+                        let c = ed.function(CHECK_MSGHDR, t);
+                        ed.call(t, c, &[desc, kind, file, line]);
+                    }
                 }
-                None => {
-                    let t = ed.function_type(ed.void(), &[ptr0, ptr0, ptr0, i32t]);
-                    let c = ed.function(CHECK_MSGHDR, t);
-                    ed.call(t, c, &[desc, kind, file, line]);
-                }
-            }
-            stats.inc("guards-indirect-buffers");
+                stats.inc("guards-indirect-buffers");
             }
         }
         // Decide on the CFG as it is before any guard splits a block.
