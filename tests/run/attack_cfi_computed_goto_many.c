@@ -54,70 +54,28 @@ read_nick:
     return 0;
     if (t->count < 0) goto st0;
     if (0) {
-st0:
-    t->resume = &&st1;
-    t->count += 0;
+/* Sixteen more states, each a label whose address the next step resumes at. */
+#define STATE(n, next) \
+    st##n : t->resume = &&st##next; \
+    t->count += n; \
     return 0;
-st1:
-    t->resume = &&st2;
-    t->count += 1;
-    return 0;
-st2:
-    t->resume = &&st3;
-    t->count += 2;
-    return 0;
-st3:
-    t->resume = &&st4;
-    t->count += 3;
-    return 0;
-st4:
-    t->resume = &&st5;
-    t->count += 4;
-    return 0;
-st5:
-    t->resume = &&st6;
-    t->count += 5;
-    return 0;
-st6:
-    t->resume = &&st7;
-    t->count += 6;
-    return 0;
-st7:
-    t->resume = &&st8;
-    t->count += 7;
-    return 0;
-st8:
-    t->resume = &&st9;
-    t->count += 8;
-    return 0;
-st9:
-    t->resume = &&st10;
-    t->count += 9;
-    return 0;
-st10:
-    t->resume = &&st11;
-    t->count += 10;
-    return 0;
-st11:
-    t->resume = &&st12;
-    t->count += 11;
-    return 0;
-st12:
-    t->resume = &&st13;
-    t->count += 12;
-    return 0;
-st13:
-    t->resume = &&st14;
-    t->count += 13;
-    return 0;
-st14:
-    t->resume = &&st15;
-    t->count += 14;
-    return 0;
-st15:
-    t->resume = &&st0;
-    t->count += 15;
-    return 0;
+        STATE(0, 1)
+        STATE(1, 2)
+        STATE(2, 3)
+        STATE(3, 4)
+        STATE(4, 5)
+        STATE(5, 6)
+        STATE(6, 7)
+        STATE(7, 8)
+        STATE(8, 9)
+        STATE(9, 10)
+        STATE(10, 11)
+        STATE(11, 12)
+        STATE(12, 13)
+        STATE(13, 14)
+        STATE(14, 15)
+        STATE(15, 0)
+#undef STATE
     }
 greet:
     printf("hello %.16s\n", t->nick);

@@ -240,6 +240,11 @@ pub fn violation_fn<'m>(ed: &Editor<'m>) -> (crate::llvm::Type<'m>, Value<'m>) {
     (t, f)
 }
 
+/// Whether block `b` calls the violation report (a guard's failure block).
+pub fn reports(b: Block<'_>) -> bool {
+    b.instructions().any(|i| i.called_value().is_some_and(|c| c.name() == VIOLATION))
+}
+
 /// If `root` is a public mask, `inttoptr(ptrtoint(x) | PUBLIC_BIT)`, the pointer `x` it masks.
 pub fn public_masked<'m>(root: Value<'m>) -> Option<Value<'m>> {
     int_pointer_op(root, Opcode::LLVMOr, PUBLIC_BIT)
@@ -1010,46 +1015,41 @@ pub fn insert<'m>(ed: &Editor<'m>, view: &ModuleView<'m>, taint: &Findings<'m>, 
                 Err(msg) => diags.push(Diagnostic::error(Code::Unsupported, Some(inst), msg)),
             }
         }
-        // Arrays a library function accesses anywhere: checked whole at run time.
+        // Library calls whose memory the run-time checks cover: arrays the function accesses
+        // anywhere (`qsort`), and buffers the kernel finds through memory (`iovec`s, message
+        // headers). One walk over the calls, each checked right before it.
+        let buffer_kind = "public-access inside the protected region (a buffer passed through memory)";
         for inst in f.instructions() {
             let Some(name) = inst.called_value().filter(|c| c.is_function()).map(|c| c.name()) else { continue };
-            let Some(&(_, at, n, z)) = ARRAYS.iter().find(|(a, _, _, _)| *a == name) else { continue };
             let args = inst.call_args();
-            let (Some(&p), Some(&count), Some(&size)) = (args.get(at), args.get(n), args.get(z)) else { continue };
-            if skip_guard(opts, &mut placed_guards, stats) {
-                continue;
+            if let Some(&(_, at, n, z)) = ARRAYS.iter().find(|(a, _, _, _)| *a == name) {
+                let (Some(&p), Some(&count), Some(&size)) = (args.get(at), args.get(n), args.get(z)) else { continue };
+                if skip_guard(opts, &mut placed_guards, stats) {
+                    continue;
+                }
+                ed.position_before(inst);
+                let sd = side(p, taint);
+                let [kind, file, line] = rep.operands(ed, f, inst, report_kind(sd, Access::Any));
+                let t = ed.function_type(ed.void(), &[i64t, i64t, i64t, i32t, ptr0, ptr0, i32t]);
+                let c = ed.function(CHECK_ARRAY, t);
+                let (pi, count, size) = (ed.ptrtoint(p), ed.zext_or_self(count, i64t), ed.zext_or_self(size, i64t));
+                ed.call(t, c, &[pi, count, size, ed.const_int(i32t, u64::from(sd == Side::Private)), kind, file, line]);
+                stats.inc("guards-arrays-checked");
             }
-            ed.position_before(inst);
-            let sd = side(p, taint);
-            let [kind, file, line] = rep.operands(ed, f, inst, report_kind(sd, Access::Any));
-            let t = ed.function_type(ed.void(), &[i64t, i64t, i64t, i32t, ptr0, ptr0, i32t]);
-            let c = ed.function(CHECK_ARRAY, t);
-            let (pi, count, size) = (ed.ptrtoint(p), ed.zext_or_self(count, i64t), ed.zext_or_self(size, i64t));
-            ed.call(t, c, &[pi, count, size, ed.const_int(i32t, u64::from(sd == Side::Private)), kind, file, line]);
-            stats.inc("guards-arrays-checked");
-        }
-        // Arrays of message headers (`sendmmsg`): each header's buffers checked at run time.
-        for inst in f.instructions() {
-            let Some(name) = inst.called_value().filter(|c| c.is_function()).map(|c| c.name()) else { continue };
-            let Some(&(_, at, n)) = MMSG_BUFFERS.iter().find(|(a, _, _)| *a == name) else { continue };
-            let args = inst.call_args();
-            let (Some(&vec), Some(&count)) = (args.get(at), args.get(n)) else { continue };
-            ed.position_before(inst);
-            let [kind, file, line] = rep.operands(ed, f, inst, "public-access inside the protected region (a buffer passed through memory)");
-            let t = ed.function_type(ed.void(), &[ptr0, i64t, ptr0, ptr0, i32t]);
-            let c = ed.function(CHECK_MMSGHDR, t);
-            let count = ed.zext_or_self(count, i64t);
-            ed.call(t, c, &[vec, count, kind, file, line]);
-            stats.inc("guards-indirect-buffers");
-        }
-        // Buffers the kernel finds through memory: each one checked at run time.
-        for inst in f.instructions() {
-            let Some(name) = inst.called_value().filter(|c| c.is_function()).map(|c| c.name()) else { continue };
+            if let Some(&(_, at, n)) = MMSG_BUFFERS.iter().find(|(a, _, _)| *a == name) {
+                let (Some(&vec), Some(&count)) = (args.get(at), args.get(n)) else { continue };
+                ed.position_before(inst);
+                let [kind, file, line] = rep.operands(ed, f, inst, buffer_kind);
+                let t = ed.function_type(ed.void(), &[ptr0, i64t, ptr0, ptr0, i32t]);
+                let c = ed.function(CHECK_MMSGHDR, t);
+                let count = ed.zext_or_self(count, i64t);
+                ed.call(t, c, &[vec, count, kind, file, line]);
+                stats.inc("guards-indirect-buffers");
+            }
             for &(_, at, count) in INDIRECT_BUFFERS.iter().filter(|(n, _, _)| *n == name) {
-                let args = inst.call_args();
                 let Some(&desc) = args.get(at) else { continue };
                 ed.position_before(inst);
-                let [kind, file, line] = rep.operands(ed, f, inst, "public-access inside the protected region (a buffer passed through memory)");
+                let [kind, file, line] = rep.operands(ed, f, inst, buffer_kind);
                 match count.and_then(|c| args.get(c).copied()) {
                     Some(n) => {
                         let t = ed.function_type(ed.void(), &[ptr0, i64t, ptr0, ptr0, i32t]);

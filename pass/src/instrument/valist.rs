@@ -24,7 +24,7 @@ use std::collections::HashSet;
 
 use llvm_sys::LLVMIntPredicate;
 
-use super::guards::{self, BASE, K_DATA, VIOLATION};
+use super::guards::{self, reports, BASE, K_DATA};
 use crate::llvm::edit::Editor;
 use crate::llvm::{Block, ModuleView, Opcode, Value};
 use crate::stats::Stats;
@@ -133,10 +133,6 @@ fn native_checks<'m>(v: Value<'m>) -> Vec<(Block<'m>, Block<'m>)> {
 /// dominates it).
 pub fn native_check_continuations<'m>(v: Value<'m>) -> Vec<Block<'m>> {
     native_checks(v).into_iter().map(|(_, cont)| cont).collect()
-}
-
-fn reports(b: Block<'_>) -> bool {
-    b.instructions().any(|i| i.called_value().is_some_and(|c| c.name() == VIOLATION))
 }
 
 /// Whether parameter `p` is checked to point into a native stack before anything else its

@@ -17,7 +17,7 @@ use llvm_sys::LLVMIntPredicate;
 
 use super::valist;
 use super::walk::{self, Start};
-use super::guards::{self, Access, Cfg, Side, Size, BAND_SHIFT, BAND_WIDTH, BASE, CHECK_RANGE, K, K_DATA, PUBLIC_REACH, VIOLATION, WINDOW};
+use super::guards::{self, reports, Access, Cfg, Side, Size, BAND_SHIFT, BAND_WIDTH, BASE, CHECK_RANGE, K, K_DATA, PUBLIC_REACH, WINDOW};
 use crate::analysis::policy::Policy;
 use crate::analysis::taint::Findings;
 use crate::diag::{Code, Diagnostic};
@@ -48,10 +48,6 @@ fn called_before<'m>(inst: Value<'m>, is_it: impl Fn(Value<'m>) -> bool) -> bool
     false
 }
 
-/// Whether block `b` calls the violation report (a guard's failure block).
-fn reports(b: Block<'_>) -> bool {
-    b.instructions().any(|i| i.called_value().is_some_and(|c| c.name() == VIOLATION))
-}
 
 /// What a compare-and-report guard proves of its root.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
