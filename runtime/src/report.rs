@@ -224,3 +224,46 @@ pub unsafe extern "C" fn __confpass_check_msghdr(msg: *const libc::msghdr, kind:
         __confpass_check_iov(m.msg_iov, m.msg_iovlen as i64, kind, file, line);
     }
 }
+
+/// Called by compiled code before it hands function pointer `fp` to the C library (a `qsort`
+/// comparator, a thread's start routine, an `atexit` handler): the library calls it without
+/// the KCFI check compiled calls make, so the check is made here. The four bytes before the
+/// target's entry must be `id` (the id KCFI places there: the public signature's); values
+/// below 4096 and -1 (`SIG_DFL`, `SIG_IGN`, `SIG_ERR`, a null) are no code and pass.
+///
+/// # Safety
+/// `kind` and `file` are null or NUL-terminated strings; a code pointer at `fp` has its four
+/// bytes before it mapped (true of every KCFI target; anything else may fault, which ends the
+/// process too).
+#[no_mangle]
+pub unsafe extern "C" fn __confpass_check_callback(fp: usize, id: u32, kind: *const c_char, file: *const c_char, line: u32) {
+    use crate::layout::{RESERVED_LO, RESERVED_SIZE};
+    if fp < 4096 || fp == usize::MAX {
+        return;
+    }
+    // Nothing in the protected block is code: no read there (whose outcome would tell
+    // something of private bytes).
+    let ok = !(RESERVED_LO - 4..RESERVED_LO + RESERVED_SIZE).contains(&fp)
+        // SAFETY: the caller's contract.
+        && unsafe { core::ptr::read_unaligned((fp - 4) as *const u32) } == id;
+    if !ok {
+        violation(c_str(kind).unwrap_or(b"unknown"), c_str(file), line)
+    }
+}
+
+/// The same for the handler in a `struct sigaction` (`sigaction(sig, act, old)`), read once
+/// here and checked as [`__confpass_check_callback`] does.
+///
+/// # Safety
+/// As `__confpass_check_callback`; `act` is null or points to a readable `struct sigaction`.
+#[no_mangle]
+pub unsafe extern "C" fn __confpass_check_sigaction(act: *const libc::sigaction, id: u32, kind: *const c_char, file: *const c_char, line: u32) {
+    if act.is_null() {
+        return;
+    }
+    // SAFETY: the caller's contract; the struct must be public memory before it is read.
+    unsafe {
+        __confpass_check_range(act as usize, core::mem::size_of::<libc::sigaction>(), 0, kind, file, line);
+        __confpass_check_callback((*act).sa_sigaction, id, kind, file, line);
+    }
+}

@@ -1,11 +1,16 @@
 /* A function pointer in public memory handed to the C library: the sort order of a listing
  * is a comparator kept in a per-client settings object next to a client-supplied label (hex
  * input of any length). A 24-byte label overwrites the comparator with the address of the
- * admin-only recovery command; qsort (libc, not compiled by confcc) calls it without any
- * KCFI check: KCFI covers the calls compiled code makes, and this one is libc's. Found by a
- * review on 2026-12-07. argv[1]: the label's first 16 bytes in hex. */
+ * admin-only recovery command; qsort (libc, not compiled by confcc) calls it, and KCFI covers
+ * only the calls compiled code makes. The plain build prints the recovery code. confcc checks
+ * the comparator before the call into qsort: the recovery command declassifies and its
+ * address stays in a constant table, so it has an id of its own, not the public signature's
+ * that a callback must have (cfi-library-callback). Found by a review on 2026-12-07 and kept
+ * as a known leak until the check came. argv[1]: the label's first 16 bytes in hex. */
 // attack-secret: S3CR3T-qsort-cb-91
 // run-args: 6d616c6c6f7279000000000000000000
+// expect-exit: 86
+// expect-stderr-contains: confpass: violation: cfi-library-callback
 #include <confpass.h>
 #include <stdint.h>
 #include <stdio.h>
