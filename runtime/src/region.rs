@@ -8,7 +8,34 @@ use crate::report;
 use crate::sys;
 
 static READY: AtomicBool = AtomicBool::new(false);
-static GLOBALS_TOP: AtomicUsize = AtomicUsize::new(0);
+
+/// The part of the runtime's state at `addr` (a `layout::STATE_*` slice of the runtime region,
+/// mapped by [`init`]): all-zero bytes are its initial value.
+///
+/// # Safety
+/// `T` is valid as all-zero bytes, fits its slice, and is the only type that slice is used as.
+pub unsafe fn state<T>(addr: usize) -> &'static T {
+    init();
+    // SAFETY: the caller's contract; the slice is mapped, zeroed and never unmapped.
+    unsafe { &*(addr as *const T) }
+}
+
+/// This module's state: the private globals area's top and the pool of native stacks.
+#[repr(C)]
+struct Pool {
+    globals_top: AtomicUsize,
+    lock: AtomicBool,
+    /// Under the lock: the next unused offset in the stacks area, and the free stacks.
+    next: core::cell::UnsafeCell<usize>,
+    free_len: core::cell::UnsafeCell<usize>,
+    free: core::cell::UnsafeCell<[(usize, usize); stacks::MAX_FREE]>,
+}
+const _: () = assert!(core::mem::size_of::<Pool>() <= STATE_THREADS - STATE_REGION);
+
+fn pool() -> &'static Pool {
+    // SAFETY: a Pool is valid as zero bytes and fits its slice, used as nothing else.
+    unsafe { state(STATE_REGION) }
+}
 
 /// Reserves the block (idempotent). Called from `.preinit_array`, before any constructor.
 pub fn init() {
@@ -21,6 +48,7 @@ pub fn init() {
     if !reserve(PUBLIC_MIRRORS_LO, PUBLIC_MIRRORS_SIZE) {
         report::die_errno("cannot reserve the public mirrors of the native stacks at 0x700c01000000 (16 GiB, needs a free address range)", "");
     }
+    sys::protect(RT_STATE, RT_STATE_SIZE, libc::PROT_READ | libc::PROT_WRITE, "the runtime's state");
     if sys::env(c"CONFPASS_REPORT").is_some_and(|v| v == b"regions") {
         for (name, lo) in [(&b"private"[..], BASE), (&b"runtime"[..], BASE + REGION)] {
             report::write_all(b"confpass: region ");
@@ -101,14 +129,15 @@ fn check_public_memory() {
 pub fn alloc_globals(size: usize, align: usize) -> usize {
     init();
     let align = align.max(16);
-    let mut top = GLOBALS_TOP.load(Ordering::Acquire);
+    let top_of = &pool().globals_top;
+    let mut top = top_of.load(Ordering::Acquire);
     loop {
         let start = sys::round_up(top, align);
         let end = start + size;
         if end > GLOBALS_SIZE {
             report::die2(b"confpass: private globals exceed the area of ", b"1 GiB");
         }
-        match GLOBALS_TOP.compare_exchange(top, end, Ordering::AcqRel, Ordering::Acquire) {
+        match top_of.compare_exchange(top, end, Ordering::AcqRel, Ordering::Acquire) {
             Ok(_) => {
                 let lo = BASE + GLOBALS_OFFSET + sys::round_up(top, PAGE);
                 let hi = BASE + GLOBALS_OFFSET + sys::round_up(end, PAGE);
@@ -127,57 +156,42 @@ pub fn alloc_globals(size: usize, align: usize) -> usize {
 mod stacks {
     use super::*;
 
-    const MAX_FREE: usize = 256;
-    static LOCK: AtomicBool = AtomicBool::new(false);
-    static mut NEXT: usize = 0;
-    static mut FREE: [(usize, usize); MAX_FREE] = [(0, 0); MAX_FREE];
-    static mut FREE_LEN: usize = 0;
+    pub const MAX_FREE: usize = 256;
 
-    fn lock() {
-        while LOCK.compare_exchange_weak(false, true, Ordering::Acquire, Ordering::Relaxed).is_err() {
+    /// Runs `f` on the pool under its lock: (next unused offset, number of free stacks, free stacks).
+    fn with<R>(f: impl FnOnce(&mut usize, &mut usize, &mut [(usize, usize); MAX_FREE]) -> R) -> R {
+        let p = pool();
+        while p.lock.compare_exchange_weak(false, true, Ordering::Acquire, Ordering::Relaxed).is_err() {
             core::hint::spin_loop();
         }
-    }
-
-    fn unlock() {
-        LOCK.store(false, Ordering::Release);
+        // SAFETY: the pool's fields are only touched under the lock.
+        let r = unsafe { f(&mut *p.next.get(), &mut *p.free_len.get(), &mut *p.free.get()) };
+        p.lock.store(false, Ordering::Release);
+        r
     }
 
     /// A stack of at least `size` usable bytes: returns (lowest usable address, size).
     pub fn alloc(size: usize) -> (usize, usize) {
         init();
         let size = sys::round_up(size.max(64 << 10), PAGE);
-        lock();
-        // SAFETY: the pool is only touched under the lock.
-        let found = unsafe {
-            let free = &mut *core::ptr::addr_of_mut!(FREE);
-            let len = &mut *core::ptr::addr_of_mut!(FREE_LEN);
-            match free[..*len].iter().position(|&(_, s)| s == size) {
-                Some(i) => {
-                    let slot = free[i];
-                    free[i] = free[*len - 1];
-                    *len -= 1;
-                    Some(slot.0)
-                }
-                None => None,
+        let (base, fresh) = with(|next, len, free| match free[..*len].iter().position(|&(_, s)| s == size) {
+            Some(i) => {
+                let slot = free[i];
+                free[i] = free[*len - 1];
+                *len -= 1;
+                Some((slot.0, false))
             }
-        };
-        let base = found.unwrap_or_else(|| {
-            // SAFETY: under the lock.
-            unsafe {
-                let next = &mut *core::ptr::addr_of_mut!(NEXT);
+            None => {
                 let base = *next + PAGE; // guard page below
-                *next = base + size;
-                if *next > STACKS_SIZE {
-                    unlock();
-                    report::die2(b"confpass: out of room for native stacks in the private region", b"");
-                }
-                base
+                (base + size <= STACKS_SIZE).then(|| {
+                    *next = base + size;
+                    (base, true)
+                })
             }
-        });
-        unlock();
+        })
+        .unwrap_or_else(|| report::die2(b"confpass: out of room for native stacks in the private region", b""));
         let lo = BASE + STACKS_OFFSET + base;
-        if found.is_none() {
+        if fresh {
             sys::protect(lo, size, libc::PROT_READ | libc::PROT_WRITE, "a native stack");
             sys::protect(lo - MIRROR_DISTANCE, size, libc::PROT_READ | libc::PROT_WRITE, "a native stack's private locals");
             sys::protect(lo + PUBLIC_MIRROR, size, libc::PROT_READ | libc::PROT_WRITE, "a native stack's public locals");
@@ -193,17 +207,12 @@ mod stacks {
             libc::madvise((lo - MIRROR_DISTANCE) as *mut _, size, libc::MADV_DONTNEED);
             libc::madvise((lo + PUBLIC_MIRROR) as *mut _, size, libc::MADV_DONTNEED);
         }
-        lock();
-        // SAFETY: under the lock.
-        unsafe {
-            let free = &mut *core::ptr::addr_of_mut!(FREE);
-            let len = &mut *core::ptr::addr_of_mut!(FREE_LEN);
+        with(|_, len, free| {
             if *len < MAX_FREE {
                 free[*len] = (lo - BASE - STACKS_OFFSET, size);
                 *len += 1;
             }
-        }
-        unlock();
+        });
     }
 }
 

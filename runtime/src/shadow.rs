@@ -78,6 +78,8 @@ extern "C" fn on_sigsegv(_sig: libc::c_int, info: *mut libc::siginfo_t, ctx: *mu
         b"public-access below public memory (a null pointer, or a pointer that walked off public memory)"
     } else if (PUBLIC_MIRRORS_LO..PUBLIC_MIRRORS_LO + PUBLIC_MIRRORS_SIZE).contains(&addr) {
         b"public-access off a public frame (a pointer walked off its stack's public mirror)"
+    } else if crate::globals::in_sealed_page(addr) {
+        b"public-access to the addresses of private globals (read-only once set)"
     } else if in_guard_zone(addr) {
         b"access to a guard zone of the protected block (a pointer walked towards the other side)"
     } else {

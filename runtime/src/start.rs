@@ -98,6 +98,8 @@ extern "C" {
 #[no_mangle]
 pub unsafe extern "C" fn __wrap_main(argc: c_int, argv: *mut *mut c_char, envp: *mut *mut c_char) -> c_int {
     region::init();
+    // Every constructor has run: the modules' addresses of their private globals are set.
+    crate::globals::seal_all();
     let (lo, size) = region::alloc_stack(main_stack_size());
     // A page above main's first frame, as the kernel leaves the environment there: an
     // overflow of a buffer in main's frame stays in the stack (and in its public mirror)
@@ -166,21 +168,31 @@ extern "C" fn run_routine(start: usize, arg: usize, _: usize) -> usize {
 
 /// Stacks of running threads, returned to the pool when the thread is joined.
 mod live {
+    use core::cell::UnsafeCell;
     use core::sync::atomic::{AtomicBool, Ordering};
 
+    use crate::layout::{STATE_HEAP, STATE_THREADS};
+
     const MAX: usize = 4096;
-    static LOCK: AtomicBool = AtomicBool::new(false);
     /// (thread, native stack, its size)
     type Slot = (libc::pthread_t, usize, usize);
-    static mut SLOTS: [Slot; MAX] = [(0, 0, 0); MAX];
+    /// In the runtime's state (see `layout::RT_STATE`), out of reach of compiled code.
+    #[repr(C)]
+    struct Live {
+        lock: AtomicBool,
+        slots: UnsafeCell<[Slot; MAX]>,
+    }
+    const _: () = assert!(core::mem::size_of::<Live>() <= STATE_HEAP - STATE_THREADS);
 
     fn with<R>(f: impl FnOnce(&mut [Slot; MAX]) -> R) -> R {
-        while LOCK.compare_exchange_weak(false, true, Ordering::Acquire, Ordering::Relaxed).is_err() {
+        // SAFETY: a Live is valid as zero bytes and fits its slice, used as nothing else.
+        let live: &Live = unsafe { crate::region::state(STATE_THREADS) };
+        while live.lock.compare_exchange_weak(false, true, Ordering::Acquire, Ordering::Relaxed).is_err() {
             core::hint::spin_loop();
         }
         // SAFETY: under the lock.
-        let r = f(unsafe { &mut *core::ptr::addr_of_mut!(SLOTS) });
-        LOCK.store(false, Ordering::Release);
+        let r = f(unsafe { &mut *live.slots.get() });
+        live.lock.store(false, Ordering::Release);
         r
     }
 

@@ -556,10 +556,16 @@ fn needs_shadow<'m>(ed: &Editor<'m>, f: Value<'m>, layout: bool) -> bool {
 }
 
 /// The copy of the return address whose slot is `slot`: the runtime region mirrors the private
-/// region, so a native stack slot's copy is at `(slot & (2^K - 1)) + RT_BASE`.
+/// region, so a native stack slot's copy is at `(slot & (2^K - 1)) + RT_BASE`. The native stacks
+/// fill the last quarter of the private region, so the mask keeps only the bits within a
+/// quarter and the offset adds the quarter back: the same place for a native slot, and for a
+/// slot on any other stack (a constructor on the initial stack, a `makecontext` stack) a place
+/// in the same quarter, never in the rest of the runtime region, where the runtime keeps its
+/// state (runtime/layout: RT_STATE).
 fn shadow_of<'m>(ed: &Editor<'m>, slot: Value<'m>) -> Value<'m> {
-    let low = ed.ptrmask(slot, (1 << K) - 1);
-    ed.byte_offset_any(low, (RT_BASE + SKEW) as i64)
+    const QUARTER: u64 = 1 << (K - 2);
+    let low = ed.ptrmask(slot, QUARTER - 1);
+    ed.byte_offset_any(low, (RT_BASE + 3 * QUARTER + SKEW) as i64)
 }
 
 fn shadow_stack<'m>(ed: &Editor<'m>, view: &ModuleView<'m>, stubs: &HashSet<Value<'m>>, report: (Type<'m>, Value<'m>), stats: &mut Stats) {

@@ -11,6 +11,9 @@
 //!   pointer set by the constructor; a file that only declares it loads that pointer.
 //! - A public global initialised with the address of a private global (`private char *p =
 //!   key;`) is initialised with null and patched by the constructor.
+//! - The base and each published address are alone in a page of their own, which the
+//!   runtime makes read-only once the constructors have run (`__confpass_seal`): an
+//!   overwritten base had redirected every private global of the module to other private data.
 //! - The original globals are deleted: no symbol of the binary refers to private data any more.
 //!   The image is writable data that the runtime wipes once it has copied it (a public
 //!   over-read of the loaded binary found the initial values while it was a constant; they
@@ -23,6 +26,10 @@ use crate::diag::{Code, Diagnostic};
 use crate::llvm::edit::{Editor, Linkage};
 use crate::llvm::{ModuleView, Value};
 use crate::stats::Stats;
+
+/// The size (and alignment) of the padded globals that hold a module's addresses of private
+/// globals: one page each (keep in sync with runtime/src/globals.rs).
+const SEALED_PAGE: u64 = 4096;
 
 /// Offsets of items of the given (size, alignment) laid out in order, the total size and the
 /// largest alignment.
@@ -139,10 +146,14 @@ pub fn relocate<'m>(ed: &Editor<'m>, view: &ModuleView<'m>, stats: &mut Stats) -
 
     let ptr0 = ed.ptr(0);
     let ptr1 = ed.ptr(PRIVATE_AS);
-    let base = ed.add_global(ptr1, "__confpass.base", 0);
-    ed.set_initializer(base, ed.const_null(ptr1));
+    // The module's pointers to private globals sit each alone in a page, which the runtime
+    // makes read-only once the constructor has set them (`__confpass_seal`): overwritten, they
+    // would redirect private globals to other private data.
+    let sealed_t = ed.byte_array(SEALED_PAGE);
+    let base = ed.add_global(sealed_t, "__confpass.base", 0);
+    ed.set_initializer(base, ed.const_null(sealed_t));
     ed.set_linkage(base, Linkage::LLVMInternalLinkage);
-    ed.set_alignment(base, 8);
+    ed.set_alignment(base, SEALED_PAGE);
 
     // Published addresses of the globals other files may use; declarations of the others'.
     let mut addr_of: HashMap<Value<'m>, Value<'m>> = HashMap::new();
@@ -152,9 +163,10 @@ pub fn relocate<'m>(ed: &Editor<'m>, view: &ModuleView<'m>, stats: &mut Stats) -
         if internal {
             continue;
         }
-        let a = ed.add_global(ptr1, &format!("{}.confpass_addr", g.name()), 0);
+        let a = ed.add_global(if g.is_declaration() { ptr1 } else { sealed_t }, &format!("{}.confpass_addr", g.name()), 0);
         if !g.is_declaration() {
-            ed.set_initializer(a, ed.const_null(ptr1));
+            ed.set_initializer(a, ed.const_null(sealed_t));
+            ed.set_alignment(a, SEALED_PAGE);
             let l = match linkage {
                 Linkage::LLVMCommonLinkage | Linkage::LLVMWeakAnyLinkage | Linkage::LLVMWeakODRLinkage => Linkage::LLVMWeakAnyLinkage,
                 Linkage::LLVMLinkOnceAnyLinkage | Linkage::LLVMLinkOnceODRLinkage => Linkage::LLVMLinkOnceAnyLinkage,
@@ -246,6 +258,12 @@ pub fn relocate<'m>(ed: &Editor<'m>, view: &ModuleView<'m>, stats: &mut Stats) -
             ed.element(ed.value_type(p.global), p.global, &p.path)
         };
         ed.store(value, dst);
+    }
+    let seal_t = ed.function_type(ed.void(), &[ptr0, i64t]);
+    let seal = ed.function("__confpass_seal", seal_t);
+    let own_addrs = defined.iter().filter_map(|g| addr_of.get(g).copied());
+    for page in std::iter::once(base).chain(own_addrs) {
+        ed.call(seal_t, seal, &[page, ed.const_int(i64t, SEALED_PAGE)]);
     }
     ed.ret_void();
     ed.append_ctor(ctor, 0);

@@ -6,7 +6,7 @@
 //! bookkeeping can misplace allocations, which the run-time guards then catch.
 
 use core::ffi::c_void;
-use core::sync::atomic::{AtomicPtr, AtomicUsize, Ordering};
+use core::sync::atomic::{AtomicBool, AtomicPtr, AtomicUsize, Ordering};
 
 use libmimalloc_sys as mi;
 
@@ -14,27 +14,45 @@ use confrt_layout::*;
 
 use crate::rt;
 
-static HEAP: AtomicPtr<mi::mi_heap_t> = AtomicPtr::new(core::ptr::null_mut());
-static HEAP_END: AtomicUsize = AtomicUsize::new(0);
+/// The heap's handle and end, in the runtime's state (see `layout::RT_STATE`): in public
+/// `.bss`, an out-of-bounds write could hand mimalloc a forged heap.
+#[repr(C)]
+struct State {
+    heap: AtomicPtr<mi::mi_heap_t>,
+    end: AtomicUsize,
+    once: AtomicBool,
+}
+const _: () = assert!(core::mem::size_of::<State>() <= STATE_SEALED - STATE_HEAP);
+
+fn state() -> &'static State {
+    // Whether this object has seen the runtime's state mapped (a hint: a stale value only
+    // costs another call of the idempotent set-up).
+    static MAPPED: AtomicBool = AtomicBool::new(false);
+    if !MAPPED.load(Ordering::Relaxed) {
+        rt::init();
+        MAPPED.store(true, Ordering::Relaxed);
+    }
+    // SAFETY: the slice is mapped (just above), zero-initialised, and used as nothing else.
+    unsafe { &*(STATE_HEAP as *const State) }
+}
 
 /// Gives the heap area to mimalloc: once, on first use (mimalloc initialises itself lazily;
 /// the start-up code runs before libc's constructors).
 fn init() {
-    static ONCE: core::sync::atomic::AtomicBool = core::sync::atomic::AtomicBool::new(false);
-    if ONCE.swap(true, Ordering::AcqRel) {
-        while HEAP.load(Ordering::Acquire).is_null() {
+    let st = state();
+    if st.once.swap(true, Ordering::AcqRel) {
+        while st.heap.load(Ordering::Acquire).is_null() {
             core::hint::spin_loop();
         }
         return;
     }
-    rt::init();
     let lo = BASE + HEAP_OFFSET;
     let size = rt::env_size(c"CONFPASS_HEAP_SIZE", HEAP_DEFAULT);
     if !(64 << 20..=HEAP_ROOM).contains(&size) {
         rt::fail("CONFPASS_HEAP_SIZE must be between 64M and 15G");
     }
     let size = size.div_ceil(64 << 10) * (64 << 10);
-    HEAP_END.store(lo + size, Ordering::Release);
+    st.end.store(lo + size, Ordering::Release);
     rt::protect(lo, size, "the private heap");
     let mut arena: mi::mi_arena_id_t = Default::default();
     // SAFETY: the range is mapped, zero and ours; the arena is exclusive, so only heaps made
@@ -45,22 +63,22 @@ fn init() {
     if heap.is_null() {
         rt::fail("cannot set up the private heap");
     }
-    HEAP.store(heap, Ordering::Release);
+    st.heap.store(heap, Ordering::Release);
 }
 
 fn heap() -> *mut mi::mi_heap_t {
-    let h = HEAP.load(Ordering::Acquire);
+    let h = state().heap.load(Ordering::Acquire);
     if !h.is_null() {
         return h;
     }
     init();
-    HEAP.load(Ordering::Acquire)
+    state().heap.load(Ordering::Acquire)
 }
 
 /// Checks that a pointer handed back to the private heap came from it.
 fn owned(p: *mut c_void) -> bool {
     let a = p as usize;
-    a >= BASE + HEAP_OFFSET && a < HEAP_END.load(Ordering::Acquire)
+    a >= BASE + HEAP_OFFSET && a < state().end.load(Ordering::Acquire)
 }
 
 #[no_mangle]

@@ -82,6 +82,29 @@ pub const PUBLIC_MIRRORS_SIZE: usize = STACKS_SIZE + 2 * GUARD;
 
 pub const PAGE: usize = 4096;
 
+/// The runtime's own state (the pool of native stacks, the live threads' stacks, the private
+/// heap's handle, the list of sealed pages) lives at the start of the runtime region, past its
+/// guard zone: no guarded access reaches it (public ones stay out of the block, private ones in
+/// private data), nor does a return address's copy (those land in the mirror of the stacks
+/// area, `[STACKS_OFFSET, REGION)` of R_rt, whatever stack the slot is on; see
+/// pass/src/instrument/cfi.rs). In public `.bss`, one out-of-bounds write handed a thread a
+/// native stack in public memory. Mapped by the runtime before anything uses it; each part
+/// has its own slice.
+pub const RT_STATE: usize = BASE + REGION + GUARD;
+pub const RT_STATE_SIZE: usize = 1 << 20;
+/// The private globals area's top and the pool of free native stacks (runtime/src/region.rs).
+pub const STATE_REGION: usize = RT_STATE;
+/// The native stacks of running threads (runtime/src/start.rs).
+pub const STATE_THREADS: usize = RT_STATE + (64 << 10);
+/// The private heap's handle and end (runtime/heap).
+pub const STATE_HEAP: usize = RT_STATE + (256 << 10);
+/// The pages made read-only once written (runtime/src/globals.rs).
+pub const STATE_SEALED: usize = RT_STATE + (320 << 10);
+const _: () = assert!(RT_STATE + RT_STATE_SIZE <= BASE + REGION + STACKS_OFFSET);
+/// Return addresses' copies sit at `(slot & (2^34 - 1)) + 3 * 2^34` in R_rt: the stacks area
+/// must be that last quarter of R_priv for native slots to keep their place.
+const _: () = assert!(STACKS_OFFSET == 3 << 34 && K == 36);
+
 /// Public memory lies in [PUBLIC_BIT, 2^47): a position-independent executable (loaded near
 /// 0x5555_5555_0000), its `brk` heap, shared libraries and anonymous mappings (top-down from
 /// below the stack) and the stacks. The `mask` guards force a public address there with
