@@ -17,6 +17,7 @@
 mod declassify;
 mod globals;
 mod io;
+mod iov;
 mod region;
 mod report;
 mod shadow;

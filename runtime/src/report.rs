@@ -163,68 +163,6 @@ pub unsafe extern "C" fn __confpass_check_array(p: usize, count: usize, size: us
     }
 }
 
-/// Checks the `mmsghdr` array of `sendmmsg`/`recvmmsg`: the array itself and each header's
-/// buffers, as `__confpass_check_msghdr` does for one.
-///
-/// # Safety
-/// `vec` points to `count` readable `mmsghdr`s (the call being guarded needs as much); `kind`
-/// and `file` are null or NUL-terminated strings.
-#[no_mangle]
-pub unsafe extern "C" fn __confpass_check_mmsghdr(vec: *const libc::mmsghdr, count: i64, kind: *const c_char, file: *const c_char, line: u32) {
-    if vec.is_null() || count <= 0 {
-        return;
-    }
-    let count = (count as usize).min(1024); // UIO_MAXIOV: the kernel takes no more
-    // SAFETY: the caller's contract.
-    unsafe {
-        __confpass_check_range(vec as usize, count * core::mem::size_of::<libc::mmsghdr>(), 0, kind, file, line);
-        for i in 0..count {
-            __confpass_check_msghdr(&(*vec.add(i)).msg_hdr, kind, file, line);
-        }
-    }
-}
-
-/// Checks the buffers an `iovec` array describes (for `writev`, `readv`, …): the kernel reads
-/// and writes them, so each must be public like any other library-call buffer.
-///
-/// # Safety
-/// `iov` points to `cnt` readable `iovec`s (the call being guarded needs as much); `kind` and
-/// `file` are null or NUL-terminated strings.
-#[no_mangle]
-pub unsafe extern "C" fn __confpass_check_iov(iov: *const libc::iovec, cnt: i64, kind: *const c_char, file: *const c_char, line: u32) {
-    if iov.is_null() || cnt <= 0 {
-        return;
-    }
-    let cnt = (cnt as usize).min(1024); // IOV_MAX: the kernel refuses more
-    // SAFETY: the caller's contract.
-    unsafe {
-        __confpass_check_range(iov as usize, cnt * core::mem::size_of::<libc::iovec>(), 0, kind, file, line);
-        for i in 0..cnt {
-            let v = &*iov.add(i);
-            __confpass_check_range(v.iov_base as usize, v.iov_len, 0, kind, file, line);
-        }
-    }
-}
-
-/// The same for a `msghdr` (`sendmsg`, `recvmsg`): its name, its iovecs and its control data.
-///
-/// # Safety
-/// `msg` is null or points to a readable `msghdr` whose `msg_iov` holds `msg_iovlen` iovecs.
-#[no_mangle]
-pub unsafe extern "C" fn __confpass_check_msghdr(msg: *const libc::msghdr, kind: *const c_char, file: *const c_char, line: u32) {
-    if msg.is_null() {
-        return;
-    }
-    // SAFETY: the caller's contract.
-    unsafe {
-        __confpass_check_range(msg as usize, core::mem::size_of::<libc::msghdr>(), 0, kind, file, line);
-        let m = &*msg;
-        __confpass_check_range(m.msg_name as usize, m.msg_namelen as usize, 0, kind, file, line);
-        __confpass_check_range(m.msg_control as usize, m.msg_controllen, 0, kind, file, line);
-        __confpass_check_iov(m.msg_iov, m.msg_iovlen as i64, kind, file, line);
-    }
-}
-
 /// Called by compiled code before it hands function pointer `fp` to the C library (a `qsort`
 /// comparator, a thread's start routine, an `atexit` handler): the library calls it without
 /// the KCFI check compiled calls make, so the check is made here. The four bytes before the

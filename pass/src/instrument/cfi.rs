@@ -281,7 +281,7 @@ pub fn apply<'m>(module: &BorrowedModule<'_>, ed: &Editor<'m>, view: &ModuleView
     let mut stubbed = HashSet::new();
     for f in view.functions().collect::<Vec<_>>() {
         let name = f.name();
-        if f.is_intrinsic() || guards::is_confpass_function(&name) || !address_taken(f) {
+        if f.is_intrinsic() || (guards::is_confpass_function(&name) && !guards::is_buffer_wrapper(&name)) || !address_taken(f) {
             continue;
         }
         let id = target_id(f, sigs, &declassifying);

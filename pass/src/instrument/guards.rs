@@ -187,23 +187,45 @@ const LENGTHS: &[(&str, usize, usize)] = &[
 pub const ARRAYS: &[(&str, usize, usize, usize)] = &[("qsort", 0, 1, 2), ("qsort_r", 0, 1, 2), ("bsearch", 1, 2, 3)];
 pub const CHECK_ARRAY: &str = "__confpass_check_array";
 
-/// Library functions that take buffers described in memory (the kernel follows the pointers):
-/// (name, argument holding the description, iovec count argument or `None` for a `msghdr`).
-pub const INDIRECT_BUFFERS: &[(&str, usize, Option<usize>)] = &[
-    ("writev", 1, Some(2)), ("readv", 1, Some(2)), ("pwritev", 1, Some(2)), ("preadv", 1, Some(2)),
-    ("pwritev2", 1, Some(2)), ("preadv2", 1, Some(2)), ("vmsplice", 1, Some(2)),
-    // (glibc's names under -D_FILE_OFFSET_BITS=64)
-    ("pwritev64", 1, Some(2)), ("preadv64", 1, Some(2)), ("pwritev64v2", 1, Some(2)), ("preadv64v2", 1, Some(2)),
-    // Both sides: the remote one may be this very process.
-    ("process_vm_readv", 1, Some(2)), ("process_vm_readv", 3, Some(4)),
-    ("process_vm_writev", 1, Some(2)), ("process_vm_writev", 3, Some(4)),
-    ("sendmsg", 1, None), ("recvmsg", 1, None),
+/// Library functions that take buffers described in memory (the kernel follows the pointers:
+/// `iovec`s, message headers), with the runtime's wrapper that calls each on a checked copy of
+/// the description (runtime/src/iov.rs). Every use of such a function, its address included,
+/// becomes a use of its wrapper ([`redirect_described_buffers`]): a check of the description
+/// before the call left a window in which another thread could change it before the kernel
+/// read it again.
+pub const DESCRIBED_BUFFERS: &[(&str, &str)] = &[
+    ("writev", "__confpass_writev"), ("readv", "__confpass_readv"),
+    ("pwritev", "__confpass_pwritev"), ("preadv", "__confpass_preadv"),
+    ("pwritev2", "__confpass_pwritev2"), ("preadv2", "__confpass_preadv2"),
+    // (glibc's names under -D_FILE_OFFSET_BITS=64: the same functions on x86-64)
+    ("pwritev64", "__confpass_pwritev"), ("preadv64", "__confpass_preadv"),
+    ("pwritev64v2", "__confpass_pwritev2"), ("preadv64v2", "__confpass_preadv2"),
+    ("vmsplice", "__confpass_vmsplice"),
+    ("process_vm_readv", "__confpass_process_vm_readv"), ("process_vm_writev", "__confpass_process_vm_writev"),
+    ("sendmsg", "__confpass_sendmsg"), ("recvmsg", "__confpass_recvmsg"),
+    ("sendmmsg", "__confpass_sendmmsg"), ("recvmmsg", "__confpass_recvmmsg"),
 ];
-/// Library functions that take an array of `mmsghdr`s: (name, array argument, count argument).
-pub const MMSG_BUFFERS: &[(&str, usize, usize)] = &[("sendmmsg", 1, 2), ("recvmmsg", 1, 2)];
-pub const CHECK_MMSGHDR: &str = "__confpass_check_mmsghdr";
-pub const CHECK_IOV: &str = "__confpass_check_iov";
-pub const CHECK_MSGHDR: &str = "__confpass_check_msghdr";
+
+/// Whether `name` is one of the runtime's wrappers of [`DESCRIBED_BUFFERS`] (functions that
+/// compiled code may call and take the address of).
+pub fn is_buffer_wrapper(name: &str) -> bool {
+    DESCRIBED_BUFFERS.iter().any(|(_, w)| *w == name)
+}
+
+/// Makes every use of a library function of [`DESCRIBED_BUFFERS`] a use of its wrapper.
+pub fn redirect_described_buffers<'m>(ed: &Editor<'m>, view: &ModuleView<'m>, stats: &mut Stats) {
+    for f in view.functions().filter(|f| f.is_declaration()).collect::<Vec<_>>() {
+        let name = f.name();
+        let Some(&(_, wrapper)) = DESCRIBED_BUFFERS.iter().find(|(n, _)| *n == name) else { continue };
+        let uses = f.users().count() as u64;
+        if uses == 0 {
+            continue;
+        }
+        let w = ed.function(wrapper, ed.value_type(f));
+        ed.replace_all_uses(f, w);
+        stats.add("guards-described-buffers-through-wrappers", uses);
+    }
+}
 
 /// Intrinsics that never touch memory the program can name (or only through operands that are
 /// not addresses); anything else that is not handled below is an error.
@@ -1015,10 +1037,9 @@ pub fn insert<'m>(ed: &Editor<'m>, view: &ModuleView<'m>, taint: &Findings<'m>, 
                 Err(msg) => diags.push(Diagnostic::error(Code::Unsupported, Some(inst), msg)),
             }
         }
-        // Library calls whose memory the run-time checks cover: arrays the function accesses
-        // anywhere (`qsort`), and buffers the kernel finds through memory (`iovec`s, message
-        // headers). One walk over the calls, each checked right before it.
-        let buffer_kind = "public-access inside the protected region (a buffer passed through memory)";
+        // Library calls whose memory a run-time check covers: arrays the function accesses
+        // anywhere (`qsort`), each checked right before the call. (Buffers the kernel finds
+        // through memory go through the runtime's wrappers: `redirect_described_buffers`.)
         for inst in f.instructions() {
             let Some(name) = inst.called_value().filter(|c| c.is_function()).map(|c| c.name()) else { continue };
             let args = inst.call_args();
@@ -1035,35 +1056,6 @@ pub fn insert<'m>(ed: &Editor<'m>, view: &ModuleView<'m>, taint: &Findings<'m>, 
                 let (pi, count, size) = (ed.ptrtoint(p), ed.zext_or_self(count, i64t), ed.zext_or_self(size, i64t));
                 ed.call(t, c, &[pi, count, size, ed.const_int(i32t, u64::from(sd == Side::Private)), kind, file, line]);
                 stats.inc("guards-arrays-checked");
-            }
-            if let Some(&(_, at, n)) = MMSG_BUFFERS.iter().find(|(a, _, _)| *a == name) {
-                let (Some(&vec), Some(&count)) = (args.get(at), args.get(n)) else { continue };
-                ed.position_before(inst);
-                let [kind, file, line] = rep.operands(ed, f, inst, buffer_kind);
-                let t = ed.function_type(ed.void(), &[ptr0, i64t, ptr0, ptr0, i32t]);
-                let c = ed.function(CHECK_MMSGHDR, t);
-                let count = ed.zext_or_self(count, i64t);
-                ed.call(t, c, &[vec, count, kind, file, line]);
-                stats.inc("guards-indirect-buffers");
-            }
-            for &(_, at, count) in INDIRECT_BUFFERS.iter().filter(|(n, _, _)| *n == name) {
-                let Some(&desc) = args.get(at) else { continue };
-                ed.position_before(inst);
-                let [kind, file, line] = rep.operands(ed, f, inst, buffer_kind);
-                match count.and_then(|c| args.get(c).copied()) {
-                    Some(n) => {
-                        let t = ed.function_type(ed.void(), &[ptr0, i64t, ptr0, ptr0, i32t]);
-                        let c = ed.function(CHECK_IOV, t);
-                        let n = ed.sext_or_self(n, i64t);
-                        ed.call(t, c, &[desc, n, kind, file, line]);
-                    }
-                    None => {
-                        let t = ed.function_type(ed.void(), &[ptr0, ptr0, ptr0, i32t]);
-                        let c = ed.function(CHECK_MSGHDR, t);
-                        ed.call(t, c, &[desc, kind, file, line]);
-                    }
-                }
-                stats.inc("guards-indirect-buffers");
             }
         }
         // Decide on the CFG as it is before any guard splits a block.

@@ -51,6 +51,7 @@ pub fn run<'m>(module: &'m BorrowedModule<'_>, view: &ModuleView<'m>, opts: &Opt
     }
     let mut diags = globals::relocate(&ed, view, stats);
     if guarded {
+        guards::redirect_described_buffers(&ed, view, stats);
         diags.extend(guards::insert(&ed, view, &taint, &policy, opts, stats));
     }
     if opts.verify && diags.is_empty() {

@@ -350,19 +350,10 @@ pub fn check<'m>(ed: &Editor<'m>, view: &ModuleView<'m>, taint: &Findings<'m>, p
                     }
                 }
             }
-            // Buffers described in memory need their run-time check right before the call.
+            // Buffers described in memory go through the runtime's wrappers (a checked copy).
             if let Some(name) = inst.called_value().filter(|c| c.is_function()).map(|c| c.name()) {
-                let mmsg = guards::MMSG_BUFFERS.iter().find(|(n, _, _)| *n == name).map(|&(_, at, _)| (at, guards::CHECK_MMSGHDR));
-                let others = guards::INDIRECT_BUFFERS
-                    .iter()
-                    .filter(|(n, _, _)| *n == name)
-                    .map(|&(_, at, count)| (at, if count.is_some() { guards::CHECK_IOV } else { guards::CHECK_MSGHDR }));
-                for (at, check) in mmsg.into_iter().chain(others) {
-                    let desc = inst.call_args().get(at).copied();
-                    let found = called_before(inst, |c| c.called_value().is_some_and(|f| f.name() == check) && c.call_args().first().copied() == desc);
-                    if !found && (opts.mode.guards_loads() || opts.mode.guards_stores()) {
-                        diags.push(fail(inst, format!("'{name}' is called without checking the buffers it is given")));
-                    }
+                if (opts.mode.guards_loads() || opts.mode.guards_stores()) && guards::DESCRIBED_BUFFERS.iter().any(|(n, _)| *n == name) {
+                    diags.push(fail(inst, format!("'{name}' is called directly, not through the runtime's wrapper that checks a copy of its buffers")));
                 }
             }
             for s in sites {
