@@ -204,6 +204,27 @@ extern "C" void confpass_shim_append_ctor(LLVMModuleRef mod, LLVMValueRef fn, in
   appendToGlobalCtors(*unwrap(mod), cast<Function>(unwrap(fn)), priority);
 }
 
+/// Pins each of the `n` globals in `vals` against folding of its initial value: not constant,
+/// and in `llvm.compiler.used`, whose use counts as an escape for GlobalOpt, IPSCCP and
+/// instcombine. The instrument step takes them out again (`confpass_shim_unpin`).
+extern "C" void confpass_shim_pin(LLVMModuleRef mod, LLVMValueRef *vals, size_t n) {
+  SmallVector<GlobalValue *, 8> GVs;
+  for (size_t i = 0; i < n; ++i) {
+    auto *GV = cast<GlobalVariable>(unwrap(vals[i]));
+    GV->setConstant(false);
+    GVs.push_back(GV);
+  }
+  appendToCompilerUsed(*unwrap(mod), GVs);
+}
+
+/// Takes the `n` globals in `vals` out of `llvm.used` and `llvm.compiler.used`.
+extern "C" void confpass_shim_unpin(LLVMModuleRef mod, LLVMValueRef *vals, size_t n) {
+  SmallPtrSet<Constant *, 8> Set;
+  for (size_t i = 0; i < n; ++i)
+    Set.insert(cast<Constant>(unwrap(vals[i])));
+  removeFromUsedLists(*unwrap(mod), [&](Constant *C) { return Set.contains(C->stripPointerCasts()); });
+}
+
 /// Makes every entry of `llvm.global_ctors` run through `runner(fn)` (a runtime function that
 /// calls it on a native stack): each function there is replaced, in the list only, by an
 /// internal `void()` that calls `runner` with its address. Returns how many.

@@ -161,6 +161,7 @@ fn check(module: &BorrowedModule<'_>, view: &ModuleView<'_>, opts: &Options, sta
     let policy = load_policy(opts, &mut diags);
     let sigs = annotations::read(view, &mut diags);
     diags.extend(casts::check(view));
+    diags.extend(instrument::globals::const_scalars(&Editor::new(module), view));
     let findings = taint::analyze(view, &sigs, &policy, opts.implicit_flows, stats);
     diags.extend(findings.diags);
     report(module, &diags, stats);
@@ -172,6 +173,10 @@ fn check(module: &BorrowedModule<'_>, view: &ModuleView<'_>, opts: &Options, sta
     }
     if let Some(target) = &opts.sarif {
         write_sarif(module, view, target, &diags, &findings.declassifications);
+    }
+    if opts.mode.instruments() {
+        // Before any optimisation folds their initial values into public code or constants.
+        stats.add("private-globals-pinned", instrument::globals::pin_private_globals(&Editor::new(module), view));
     }
     if opts.mode.instruments() && !opts.keep_auto_init {
         // After the checks, which see clang's code as it came.

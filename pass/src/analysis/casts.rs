@@ -93,7 +93,10 @@ pub fn check<'m>(module: &ModuleView<'m>) -> Vec<Diagnostic<Value<'m>>> {
             }
         }
     }
-    for g in module.globals() {
+    // The lists of the `used` attribute and of annotations name globals without giving their
+    // address to code; the instrument step takes private globals out of them.
+    let metadata = |g: &Value<'m>| matches!(g.name().as_str(), "llvm.used" | "llvm.compiler.used" | "llvm.global.annotations");
+    for g in module.globals().filter(|g| !metadata(g)) {
         let Some(init) = g.initializer() else { continue };
         let mut codes = Vec::new();
         constant_crossings(init, &mut HashSet::new(), &mut codes);

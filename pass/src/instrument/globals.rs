@@ -112,6 +112,35 @@ fn refers_to_private(c: Value<'_>, depth: u32) -> bool {
     c.operands().any(|o| refers_to_private(o, depth + 1))
 }
 
+/// Keeps the optimiser from folding the initial values of the module's private globals into
+/// code or public constants (a private table read at constant indices became immediates and
+/// a `.rodata` constant, public memory): called by the check step, before any optimisation;
+/// [`relocate`] takes the pins out. Returns how many were pinned.
+pub fn pin_private_globals<'m>(ed: &Editor<'m>, view: &ModuleView<'m>) -> u64 {
+    let defined: Vec<Value<'m>> = view.globals().filter(|g| is_private_global(*g) && !g.is_declaration()).collect();
+    if !defined.is_empty() {
+        ed.pin(&defined);
+    }
+    defined.len() as u64
+}
+
+/// Private globals that are `const` scalars: clang's front end folds the value of a const
+/// scalar into the code that reads it (at -O0 too), before confpass sees the module, so the
+/// value ends up in public instructions. Each is an error (one that is only read by value is
+/// not even emitted, and confpass cannot see it: see the README's known limits).
+pub fn const_scalars<'m>(ed: &Editor<'m>, view: &ModuleView<'m>) -> Vec<Diagnostic<Value<'m>>> {
+    view.globals()
+        .filter(|g| is_private_global(*g) && g.is_constant_global() && !ed.value_type(*g).is_aggregate())
+        .map(|g| {
+            let message = format!(
+                "private global '{}' is a const scalar: clang folds its value into the code that reads it, where it is public; declare it without const",
+                g.name()
+            );
+            Diagnostic::error(Code::BadAnnotation, None, message)
+        })
+        .collect()
+}
+
 /// Relocates the module's private globals; returns what could not be relocated.
 pub fn relocate<'m>(ed: &Editor<'m>, view: &ModuleView<'m>, stats: &mut Stats) -> Vec<Diagnostic<Value<'m>>> {
     let mut diags = Vec::new();
@@ -119,6 +148,9 @@ pub fn relocate<'m>(ed: &Editor<'m>, view: &ModuleView<'m>, stats: &mut Stats) -
     if privates.is_empty() {
         return diags;
     }
+    // Out of the used lists: the check step's pins, and a program's own `used` attribute,
+    // which kept the original (initial values and all) in the binary's public data.
+    ed.unpin(&privates);
     ed.expand_constant_users(&privates);
     let defined: Vec<Value<'m>> = privates.iter().copied().filter(|g| !g.is_declaration()).collect();
 
@@ -185,14 +217,21 @@ pub fn relocate<'m>(ed: &Editor<'m>, view: &ModuleView<'m>, stats: &mut Stats) -
         if !refers_to_private(init, 0) {
             continue;
         }
-        if is_metadata_global(h) {
-            // llvm.used and friends: keep the originals alive, unused by code.
-            keep.extend(privates.iter().copied());
-            continue;
-        }
         let mut found = Vec::new();
         let mut bad = false;
         let stripped = strip_initializer(ed, init, &mut Vec::new(), &mut found, &mut bad);
+        if is_metadata_global(h) {
+            // llvm.global.annotations and friends (the used lists are unpinned above): the
+            // original must not stay in the binary for them, with its initial values in public
+            // data; the entry loses its pointer.
+            if bad {
+                keep.extend(privates.iter().copied());
+                diags.push(Diagnostic::error(Code::Unsupported, None, format!("'{}' refers to a private global in a way confpass cannot remove", h.name())));
+            } else {
+                ed.set_initializer(h, stripped);
+            }
+            continue;
+        }
         if bad {
             diags.push(Diagnostic::error(
                 Code::Unsupported,

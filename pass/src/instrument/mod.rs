@@ -7,7 +7,7 @@
 //! each module so that none is instrumented twice.
 
 mod cfi;
-mod globals;
+pub mod globals;
 pub mod guards;
 pub mod stack;
 pub mod valist;

@@ -34,6 +34,8 @@ extern "C" {
     fn confpass_shim_cfi_stub(f: LLVMValueRef, id: u32) -> LLVMValueRef;
     fn confpass_shim_may_access_memory(inst: LLVMValueRef) -> bool;
     fn confpass_shim_split_check(fail: LLVMValueRef, before: LLVMValueRef) -> LLVMValueRef;
+    fn confpass_shim_pin(module: LLVMModuleRef, vals: *mut LLVMValueRef, n: usize);
+    fn confpass_shim_unpin(module: LLVMModuleRef, vals: *mut LLVMValueRef, n: usize);
 }
 
 /// An IR editor for one module: a builder plus the module's data layout.
@@ -592,6 +594,21 @@ impl<'m> Editor<'m> {
             llc::LLVMSetAlignment(a, align as u32);
             val(a)
         }
+    }
+
+    /// Keeps the optimiser from folding the initial values of `globals` into code: they become
+    /// non-constant and members of `llvm.compiler.used` (an escape). Undone by [`Self::unpin`].
+    pub fn pin(&self, globals: &[Value<'m>]) {
+        let mut raw: Vec<LLVMValueRef> = globals.iter().map(|g| g.raw).collect();
+        // SAFETY: global variables of this module.
+        unsafe { confpass_shim_pin(self.module, raw.as_mut_ptr(), raw.len()) }
+    }
+
+    /// Takes `globals` out of `llvm.used` and `llvm.compiler.used`.
+    pub fn unpin(&self, globals: &[Value<'m>]) {
+        let mut raw: Vec<LLVMValueRef> = globals.iter().map(|g| g.raw).collect();
+        // SAFETY: global variables of this module.
+        unsafe { confpass_shim_unpin(self.module, raw.as_mut_ptr(), raw.len()) }
     }
 
     /// Replaces every use of `old` by `new`.

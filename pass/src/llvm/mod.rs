@@ -610,6 +610,13 @@ impl<'m> Type<'m> {
         matches!(unsafe { llc::LLVMGetTypeKind(self.raw) }, LLVMTypeKind::LLVMVectorTypeKind | LLVMTypeKind::LLVMScalableVectorTypeKind)
     }
 
+    /// Whether values of this type are aggregates (arrays, structures), which clang's front end
+    /// never folds into the code that reads a constant of them.
+    pub fn is_aggregate(self) -> bool {
+        // SAFETY: valid type.
+        matches!(unsafe { llc::LLVMGetTypeKind(self.raw) }, LLVMTypeKind::LLVMArrayTypeKind | LLVMTypeKind::LLVMStructTypeKind)
+    }
+
     /// The element type of a vector type.
     pub fn vector_element(self) -> Option<Type<'m>> {
         // SAFETY: valid type; the element is asked of vector types only.
