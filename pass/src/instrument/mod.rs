@@ -37,6 +37,10 @@ pub fn run<'m>(module: &'m BorrowedModule<'_>, view: &ModuleView<'m>, opts: &Opt
         }
     }
     let sigs = annotations::read(view, &mut Vec::new());
+    let copied = stack::copy_indexed_byvals(&ed, view, &sigs);
+    if copied > 0 {
+        stats.add("byval-arguments-copied-to-public-frame", copied);
+    }
     let taint = taint::analyze(view, &sigs, &policy, FlowPolicy::Deny, &mut quiet);
     let guarded = opts.mode.guards_loads() || opts.mode.guards_stores();
     stack::move_public_locals(&ed, view, &taint, &zeroing, stats);

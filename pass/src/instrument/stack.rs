@@ -44,6 +44,7 @@ use std::collections::HashSet;
 
 use super::globals::image_layout;
 use super::guards::{BASE, PRIVATE_MASK, PUBLIC_MIRROR};
+use crate::analysis::annotations::Signatures;
 use crate::analysis::taint::Findings;
 use crate::llvm::edit::Editor;
 use crate::llvm::{ModuleView, Opcode, Value};
@@ -223,6 +224,34 @@ fn drop_auto_init<'m>(ed: &Editor<'m>, a: Value<'m>, zeroing: &HashSet<Value<'m>
 }
 
 /// Moves the public locals that need it to the public frame: the mirror of a native slot.
+/// By-value arguments (the callee's copy, in its caller's native frame) that the function
+/// indexes with a variable or whose address it passes on: a public access to them would be a
+/// guarded public access to the native stack, which stops the program. Each such argument is
+/// copied at entry into a local of its own, which then moves to the public frame like any other
+/// (the copy reads the argument at constant offsets within it). Arguments the function's
+/// annotation makes private stay where they are. Returns how many were copied.
+pub fn copy_indexed_byvals<'m>(ed: &Editor<'m>, view: &ModuleView<'m>, sigs: &Signatures<'m>) -> u64 {
+    let mut copied = 0;
+    for f in view.functions().filter(|f| !f.is_declaration()).collect::<Vec<_>>() {
+        let private = sigs.get(&f).map(|s| s.private_args.clone()).unwrap_or_default();
+        for (i, p) in f.params().into_iter().enumerate() {
+            let Some(t) = p.byval_type() else { continue };
+            let size = ed.size_of(t);
+            if private.contains(&i) || p.ty().pointer_address_space() != Some(0) || accessed_in_bounds(ed, p, size) {
+                continue;
+            }
+            ed.position_at_entry(f);
+            let align = ed.abi_align(t).max(8);
+            let local = ed.alloca(t, align);
+            let copy = ed.memcpy(local, p, size, align as u32);
+            ed.replace_all_uses(p, local);
+            ed.set_operand(copy, 1, p);
+            copied += 1;
+        }
+    }
+    copied
+}
+
 pub fn move_public_locals<'m>(ed: &Editor<'m>, view: &ModuleView<'m>, taint: &Findings<'m>, zeroing: &HashSet<Value<'m>>, stats: &mut Stats) {
     for f in view.functions().filter(|f| !f.is_declaration()).collect::<Vec<_>>() {
         let blocks = f.blocks();

@@ -617,6 +617,13 @@ impl<'m> Editor<'m> {
         unsafe { llc::LLVMReplaceAllUsesWith(old.raw, new.raw) }
     }
 
+    /// `memcpy(dst, src, size)` with both sides aligned to `align`; the call.
+    pub fn memcpy(&self, dst: Value<'m>, src: Value<'m>, size: u64, align: u32) -> Value<'m> {
+        let n = self.const_int(self.int(64), size);
+        // SAFETY: the builder is positioned; pointers of this module.
+        val(unsafe { llc::LLVMBuildMemCpy(self.builder, dst.raw, align, src.raw, align, n.raw) })
+    }
+
     /// Removes an instruction that nothing uses any more.
     pub fn erase(&self, inst: Value<'m>) {
         // SAFETY: an instruction without uses.
