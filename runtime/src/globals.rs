@@ -34,7 +34,7 @@ mod sealed {
     use core::cell::UnsafeCell;
     use core::sync::atomic::{AtomicBool, Ordering};
 
-    use crate::layout::{PAGE, RT_STATE, RT_STATE_SIZE, STATE_SEALED};
+    use crate::layout::{PAGE, STATE_SEALED, STATE_STARTS};
     use crate::region;
 
     const MAX: usize = 4096;
@@ -47,7 +47,7 @@ mod sealed {
         len: UnsafeCell<usize>,
         pages: UnsafeCell<[(usize, usize); MAX]>,
     }
-    const _: () = assert!(core::mem::size_of::<Sealed>() <= RT_STATE + RT_STATE_SIZE - STATE_SEALED);
+    const _: () = assert!(core::mem::size_of::<Sealed>() <= STATE_STARTS - STATE_SEALED);
 
     fn with<R>(f: impl FnOnce(&Sealed, &mut usize, &mut [(usize, usize); MAX]) -> R) -> R {
         // SAFETY: a Sealed is valid as zero bytes and fits its slice, used as nothing else.

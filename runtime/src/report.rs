@@ -2,7 +2,7 @@
 //! with a documented status. No private byte is ever part of a report: only the kind and the
 //! location. Exit statuses are kept in sync with confpass.h and the README.
 
-use core::ffi::{c_char, CStr};
+use core::ffi::{c_char, c_int, CStr};
 
 /// Exit status of a process stopped by a confpass violation.
 pub const VIOLATION_EXIT: i32 = 86;
@@ -189,19 +189,106 @@ pub unsafe extern "C" fn __confpass_check_callback(fp: usize, id: u32, kind: *co
     }
 }
 
-/// The same for the handler in a `struct sigaction` (`sigaction(sig, act, old)`), read once
-/// here and checked as [`__confpass_check_callback`] does.
+/// The KCFI id of the public taint signature (no private parameter, a public result): what a
+/// function pointer handed to the C library must carry. Computed as the plugin does
+/// (pass/src/instrument/cfi.rs, `signature_id`); keep in sync.
+pub const PUBLIC_ID: u32 = {
+    let text = b"confpass-cfi:params[]:ret[public]";
+    let mut h: u32 = 0x811c_9dc5;
+    let mut i = 0;
+    while i < text.len() {
+        h ^= text[i] as u32;
+        h = h.wrapping_mul(0x0100_0193);
+        i += 1;
+    }
+    if h == 0xFA1E_0FF3 || h == 0xFB1E_0FF3 || h == 0xFA1E_0FF3u32.wrapping_neg() || h == 0xFB1E_0FF3u32.wrapping_neg() {
+        h.wrapping_add(1)
+    } else {
+        h
+    }
+};
+
+/// `sigaction` on a checked copy of `*act`: the structure must be public, its handler must carry
+/// the public id (libc calls it without a check), and libc gets the copy, which no other thread
+/// can change between the check and the call. `old` must be public: libc writes it.
 ///
 /// # Safety
-/// As `__confpass_check_callback`; `act` is null or points to a readable `struct sigaction`.
+/// As `sigaction`.
 #[no_mangle]
-pub unsafe extern "C" fn __confpass_check_sigaction(act: *const libc::sigaction, id: u32, kind: *const c_char, file: *const c_char, line: u32) {
-    if act.is_null() {
-        return;
-    }
-    // SAFETY: the caller's contract; the struct must be public memory before it is read.
+pub unsafe extern "C" fn __confpass_sigaction(sig: c_int, act: *const libc::sigaction, old: *mut libc::sigaction) -> c_int {
+    let kind = c"cfi-library-callback (a signal handler that is none of the functions the C library may call)";
+    let size = core::mem::size_of::<libc::sigaction>();
+    // SAFETY: checks of public ranges; the copy is read once from checked memory.
     unsafe {
-        __confpass_check_range(act as usize, core::mem::size_of::<libc::sigaction>(), 0, kind, file, line);
-        __confpass_check_callback((*act).sa_sigaction, id, kind, file, line);
+        if !old.is_null() {
+            __confpass_check_range(old as usize, size, 0, kind.as_ptr(), c"sigaction".as_ptr(), 0);
+        }
+        if act.is_null() {
+            return libc::sigaction(sig, act, old);
+        }
+        __confpass_check_range(act as usize, size, 0, kind.as_ptr(), c"sigaction".as_ptr(), 0);
+        let copy = core::ptr::read(act);
+        __confpass_check_callback(copy.sa_sigaction, PUBLIC_ID, kind.as_ptr(), c"sigaction".as_ptr(), 0);
+        libc::sigaction(sig, &copy, old)
+    }
+}
+
+/// A checked copy of a `struct sigevent`: public, and with `SIGEV_THREAD` a notification
+/// function that carries the public id (libc starts a thread that calls it).
+///
+/// # Safety
+/// `sev` is null or points to a readable `sigevent`.
+unsafe fn checked_sigevent(sev: *const libc::sigevent, what: &core::ffi::CStr) -> Option<libc::sigevent> {
+    if sev.is_null() {
+        return None;
+    }
+    let kind = c"cfi-library-callback (a notification function that is none of the functions the C library may call)";
+    // SAFETY: a check of a public range, then one read of it.
+    unsafe {
+        __confpass_check_range(sev as usize, core::mem::size_of::<libc::sigevent>(), 0, kind.as_ptr(), what.as_ptr(), 0);
+        let copy = core::ptr::read(sev);
+        if copy.sigev_notify == libc::SIGEV_THREAD {
+            // The union after the signal number and the kind holds the function (then its
+            // attributes), read from the copy.
+            const _: () = assert!(core::mem::size_of::<libc::sigevent>() >= 24);
+            let function = core::ptr::read_unaligned((&copy as *const libc::sigevent as *const u8).add(16) as *const usize);
+            __confpass_check_callback(function, PUBLIC_ID, kind.as_ptr(), what.as_ptr(), 0);
+        }
+        Some(copy)
+    }
+}
+
+extern "C" {
+    fn timer_create(clock: libc::clockid_t, sev: *mut libc::sigevent, timer: *mut libc::timer_t) -> c_int;
+    fn mq_notify(mq: libc::mqd_t, sev: *const libc::sigevent) -> c_int;
+}
+
+/// `timer_create` on a checked copy of its `sigevent`.
+///
+/// # Safety
+/// As `timer_create`.
+#[no_mangle]
+pub unsafe extern "C" fn __confpass_timer_create(clock: libc::clockid_t, sev: *mut libc::sigevent, timer: *mut libc::timer_t) -> c_int {
+    // SAFETY: the caller's contract; libc gets the checked copy.
+    unsafe {
+        match checked_sigevent(sev, c"timer_create") {
+            Some(mut copy) => timer_create(clock, &mut copy, timer),
+            None => timer_create(clock, sev, timer),
+        }
+    }
+}
+
+/// `mq_notify` on a checked copy of its `sigevent`.
+///
+/// # Safety
+/// As `mq_notify`.
+#[no_mangle]
+pub unsafe extern "C" fn __confpass_mq_notify(mq: libc::mqd_t, sev: *const libc::sigevent) -> c_int {
+    // SAFETY: the caller's contract; libc gets the checked copy.
+    unsafe {
+        match checked_sigevent(sev, c"mq_notify") {
+            Some(copy) => mq_notify(mq, &copy),
+            None => mq_notify(mq, sev),
+        }
     }
 }

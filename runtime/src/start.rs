@@ -10,7 +10,7 @@
 use core::ffi::{c_char, c_int, c_void};
 
 use crate::layout::PAGE;
-use crate::{region, sys};
+use crate::{region, report, sys};
 
 #[used]
 #[link_section = ".preinit_array"]
@@ -137,10 +137,64 @@ pub extern "C" fn __confpass_on_native_stack(f: extern "C" fn()) {
 }
 
 /// What a new thread needs: the user's start routine, its argument and its native stack.
+#[derive(Clone, Copy)]
 struct Start {
-    start: extern "C" fn(*mut c_void) -> *mut c_void,
-    arg: *mut c_void,
+    start: usize,
+    arg: usize,
     stack: (usize, usize),
+}
+
+/// Threads being created: each one's [`Start`], in the runtime's state (see
+/// `layout::RT_STATE`). In libc's heap, a public out-of-bounds write had changed a new thread's
+/// routine (to a declassifier) or its stack (to public memory) before it read them. The thread
+/// gets only the index of its entry (through glibc's descriptor, public memory): a changed index
+/// can only name another thread's pending entry, which that thread then misses (a violation).
+mod starts {
+    use core::cell::UnsafeCell;
+    use core::sync::atomic::{AtomicBool, Ordering};
+
+    use super::Start;
+    use crate::layout::{RT_STATE, RT_STATE_SIZE, STATE_STARTS};
+
+    const MAX: usize = 1024;
+
+    /// An entry is free while its routine is 0 (all-zero bytes: every entry free).
+    #[repr(C)]
+    struct Starts {
+        lock: AtomicBool,
+        entries: UnsafeCell<[Start; MAX]>,
+    }
+    const _: () = assert!(core::mem::size_of::<Starts>() <= RT_STATE + RT_STATE_SIZE - STATE_STARTS);
+
+    fn with<R>(f: impl FnOnce(&mut [Start; MAX]) -> R) -> R {
+        // SAFETY: a Starts is valid as zero bytes (every entry free) and fits its slice.
+        let s: &Starts = unsafe { crate::region::state(STATE_STARTS) };
+        while s.lock.compare_exchange_weak(false, true, Ordering::Acquire, Ordering::Relaxed).is_err() {
+            core::hint::spin_loop();
+        }
+        // SAFETY: under the lock.
+        let r = f(unsafe { &mut *s.entries.get() });
+        s.lock.store(false, Ordering::Release);
+        r
+    }
+
+    /// Records `start` (a non-null routine); its index, or `None` if too many threads are
+    /// being created at once.
+    pub fn put(start: Start) -> Option<usize> {
+        with(|e| {
+            let i = e.iter().position(|x| x.start == 0)?;
+            e[i] = start;
+            Some(i)
+        })
+    }
+
+    /// Takes the entry at `index` (once).
+    pub fn take(index: usize) -> Option<Start> {
+        with(|e| {
+            let x = e.get_mut(index).filter(|x| x.start != 0)?;
+            Some(core::mem::replace(x, Start { start: 0, arg: 0, stack: (0, 0) }))
+        })
+    }
 }
 
 /// A new thread's first function, on the stack glibc made for it: glibc keeps the thread's
@@ -149,13 +203,12 @@ struct Start {
 /// does; a forced unwind (`pthread_exit`, cancellation) stops at that stack's first frame and
 /// glibc takes the thread back on its own stack.
 extern "C" fn thread_start(p: *mut c_void) -> *mut c_void {
-    // SAFETY: `p` is the Start leaked by __wrap_pthread_create for this thread.
-    let s = unsafe { core::ptr::read(p as *const Start) };
-    // SAFETY: freeing the (public, libc) block that held it: it holds no private data.
-    unsafe { libc::free(p) };
+    let Some(s) = starts::take(p as usize) else {
+        report::violation(b"thread-start (a new thread's start record was taken or forged)", None, 0)
+    };
     let (lo, size) = s.stack;
     // SAFETY: a fresh native stack of `size` bytes; run_routine calls the routine with its argument.
-    let r = unsafe { confpass_on_stack(s.start as usize, s.arg as usize, 0, run_routine as *const () as usize, (lo + size - 64) & !15) };
+    let r = unsafe { confpass_on_stack(s.start, s.arg, 0, run_routine as *const () as usize, (lo + size - 64) & !15) };
     r as *mut c_void
 }
 
@@ -253,7 +306,7 @@ unsafe fn copy_attr(from: *const libc::pthread_attr_t, to: *mut libc::pthread_at
 pub unsafe extern "C" fn __wrap_pthread_create(
     thread: *mut libc::pthread_t,
     attr: *const libc::pthread_attr_t,
-    start: extern "C" fn(*mut c_void) -> *mut c_void,
+    start: Option<extern "C" fn(*mut c_void) -> *mut c_void>,
     arg: *mut c_void,
 ) -> c_int {
     // SAFETY: attribute objects are plain memory; see copy_attr.
@@ -270,19 +323,16 @@ pub unsafe extern "C" fn __wrap_pthread_create(
         // mapped lazily) for the thread's descriptor and thread-local variables (see
         // thread_start).
         let (lo, size) = region::alloc_stack(size);
-        // Public bookkeeping (the routine, its argument pointer): libc's heap, so
-        // that a program that never uses the private heap does not link it.
-        let boxed = libc::malloc(core::mem::size_of::<Start>()) as *mut Start;
-        if boxed.is_null() {
+        let entry = Start { start: start.map_or(0, |f| f as usize), arg: arg as usize, stack: (lo, size) };
+        let Some(index) = (entry.start != 0).then(|| starts::put(entry)).flatten() else {
             region::free_stack(lo, size);
             libc::pthread_attr_destroy(&mut ours);
             return libc::EAGAIN;
-        }
-        boxed.write(Start { start, arg, stack: (lo, size) });
-        let r = __real_pthread_create(thread, &ours, thread_start, boxed as *mut c_void);
+        };
+        let r = __real_pthread_create(thread, &ours, thread_start, index as *mut c_void);
         libc::pthread_attr_destroy(&mut ours);
         if r != 0 {
-            libc::free(boxed as *mut c_void);
+            starts::take(index);
             region::free_stack(lo, size);
         } else {
             live::add((*thread, lo, size));

@@ -37,6 +37,7 @@ use super::guards::{self, BASE, K};
 use crate::analysis::annotations::Signatures;
 use crate::analysis::taint::{address_taken, DECLASSIFY_BYTES, DECLASSIFY_SCALAR};
 use crate::analysis::PRIVATE_AS;
+use crate::diag::{Code, Diagnostic};
 use crate::llvm::edit::{Editor, Linkage};
 use crate::llvm::{BorrowedModule, FlagMerge, ModuleView, Opcode, Type, Value};
 use crate::stats::Stats;
@@ -94,15 +95,36 @@ const CALLBACKS: &[(&str, usize)] = &[
     ("call_once", 1), ("thrd_create", 1), ("tss_create", 1),
     ("ftw", 1), ("ftw64", 1), ("nftw", 1), ("nftw64", 1), ("glob", 2), ("glob64", 2),
     ("scandir", 2), ("scandir", 3), ("scandir64", 2), ("scandir64", 3), ("scandirat", 3), ("scandirat", 4),
-    ("dl_iterate_phdr", 0), ("clone", 0), ("makecontext", 1),
+    ("dl_iterate_phdr", 0), ("clone", 0), ("makecontext", 1), ("fts_open", 2), ("fts64_open", 2),
+    ("register_printf_specifier", 1), ("register_printf_specifier", 2),
+    ("register_printf_function", 1), ("register_printf_function", 2),
+    ("_obstack_begin", 3), ("_obstack_begin", 4), ("_obstack_begin_1", 3), ("_obstack_begin_1", 4),
 ];
-/// Library functions that take a handler inside a `struct sigaction` (the argument).
-const SIGACTIONS: &[(&str, usize)] = &[("sigaction", 1), ("__sigaction", 1)];
 pub const CHECK_CALLBACK: &str = "__confpass_check_callback";
-pub const CHECK_SIGACTION: &str = "__confpass_check_sigaction";
+
+/// Uses of a [`CALLBACKS`] function other than direct calls (its address in a table, a call
+/// through a pointer): the check is made at direct calls only, so each is an error. (Handlers
+/// inside structures go through the runtime's wrappers instead: `guards::WRAPPED`.)
+pub fn callback_takers_address_taken<'m>(view: &ModuleView<'m>) -> Vec<Diagnostic<Value<'m>>> {
+    let mut out = Vec::new();
+    for f in view.functions().filter(|f| f.is_declaration() && CALLBACKS.iter().any(|(n, _)| *n == f.name())) {
+        for u in f.users() {
+            let direct = u.is_instruction() && u.called_value() == Some(f) && !u.call_args().contains(&f);
+            if !direct {
+                let at = u.is_instruction().then_some(u);
+                let message = format!(
+                    "the address of '{}' is taken: confpass checks the function pointer it is given only at direct calls; call it directly",
+                    f.name()
+                );
+                out.push(Diagnostic::error(Code::Unsupported, at, message));
+            }
+        }
+    }
+    out
+}
 
 /// Checks before each call into the C library the function pointers it is handed
-/// ([`CALLBACKS`], [`SIGACTIONS`]), unless they are constants.
+/// ([`CALLBACKS`]), unless they are constants.
 fn library_callbacks<'m>(ed: &Editor<'m>, view: &ModuleView<'m>, stats: &mut Stats) {
     let ptr = ed.ptr(0);
     let i32t = ed.int(32);
@@ -114,13 +136,11 @@ fn library_callbacks<'m>(ed: &Editor<'m>, view: &ModuleView<'m>, stats: &mut Sta
             f.instructions().filter_map(|i| i.called_value().filter(|c| c.is_function()).map(|c| (i, c.name()))).collect();
         for (call, name) in calls {
             let args = call.call_args();
-            let checks = CALLBACKS.iter().filter(|(n, _)| *n == name).map(|&(_, at)| (at, CHECK_CALLBACK));
-            let checks = checks.chain(SIGACTIONS.iter().filter(|(n, _)| *n == name).map(|&(_, at)| (at, CHECK_SIGACTION)));
-            for (at, check) in checks {
+            for &(_, at) in CALLBACKS.iter().filter(|(n, _)| *n == name) {
                 let Some(&fp) = args.get(at) else { continue };
                 // A constant (a function, SIG_IGN, a table the compiler sees) is the program's own
-                // choice; a `struct sigaction` is always memory.
-                if check == CHECK_CALLBACK && (!fp.is_instruction() && !fp.is_argument() || known_targets(fp, 0).is_some()) {
+                // choice.
+                if !fp.is_instruction() && !fp.is_argument() || known_targets(fp, 0).is_some() {
                     stats.inc("cfi-library-callbacks-constant");
                     continue;
                 }
@@ -130,7 +150,7 @@ fn library_callbacks<'m>(ed: &Editor<'m>, view: &ModuleView<'m>, stats: &mut Sta
                 };
                 ed.position_before(call);
                 let file = ed.const_c_string(&format!("__confpass.cb.{}.{}", f.name(), line), &file);
-                let c = ed.function(check, t);
+                let c = ed.function(CHECK_CALLBACK, t);
                 ed.call(t, c, &[fp, ed.const_int(i32t, u64::from(public)), kind, file, ed.const_int(i32t, u64::from(line))]);
                 stats.inc("cfi-library-callbacks-checked");
             }
@@ -281,7 +301,7 @@ pub fn apply<'m>(module: &BorrowedModule<'_>, ed: &Editor<'m>, view: &ModuleView
     let mut stubbed = HashSet::new();
     for f in view.functions().collect::<Vec<_>>() {
         let name = f.name();
-        if f.is_intrinsic() || (guards::is_confpass_function(&name) && !guards::is_buffer_wrapper(&name)) || !address_taken(f) {
+        if f.is_intrinsic() || (guards::is_confpass_function(&name) && !guards::is_runtime_wrapper(&name)) || !address_taken(f) {
             continue;
         }
         let id = target_id(f, sigs, &declassifying);

@@ -124,16 +124,17 @@ pub fn pin_private_globals<'m>(ed: &Editor<'m>, view: &ModuleView<'m>) -> u64 {
     defined.len() as u64
 }
 
-/// Private globals that are `const` scalars: clang's front end folds the value of a const
-/// scalar into the code that reads it (at -O0 too), before confpass sees the module, so the
-/// value ends up in public instructions. Each is an error (one that is only read by value is
-/// not even emitted, and confpass cannot see it: see the README's known limits).
+/// Private globals that are `const` scalars or structures: clang's front end folds the value
+/// of a const scalar, or of a member of a const structure, into the code that reads it (at -O0
+/// too), before confpass sees the module, so the value ends up in public instructions. Each is
+/// an error (one that is only read by value is not even emitted, and confpass cannot see it:
+/// see the README's known limits). Const arrays of scalars are read from memory: allowed.
 pub fn const_scalars<'m>(ed: &Editor<'m>, view: &ModuleView<'m>) -> Vec<Diagnostic<Value<'m>>> {
     view.globals()
-        .filter(|g| is_private_global(*g) && g.is_constant_global() && !ed.value_type(*g).is_aggregate())
+        .filter(|g| is_private_global(*g) && g.is_constant_global() && ed.value_type(*g).folded_when_const())
         .map(|g| {
             let message = format!(
-                "private global '{}' is a const scalar: clang folds its value into the code that reads it, where it is public; declare it without const",
+                "private global '{}' is a const scalar or structure: clang folds its values into the code that reads them, where they are public; declare it without const",
                 g.name()
             );
             Diagnostic::error(Code::BadAnnotation, None, message)

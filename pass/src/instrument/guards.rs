@@ -187,13 +187,15 @@ const LENGTHS: &[(&str, usize, usize)] = &[
 pub const ARRAYS: &[(&str, usize, usize, usize)] = &[("qsort", 0, 1, 2), ("qsort_r", 0, 1, 2), ("bsearch", 1, 2, 3)];
 pub const CHECK_ARRAY: &str = "__confpass_check_array";
 
-/// Library functions that take buffers described in memory (the kernel follows the pointers:
-/// `iovec`s, message headers), with the runtime's wrapper that calls each on a checked copy of
-/// the description (runtime/src/iov.rs). Every use of such a function, its address included,
-/// becomes a use of its wrapper ([`redirect_described_buffers`]): a check of the description
-/// before the call left a window in which another thread could change it before the kernel
-/// read it again.
-pub const DESCRIBED_BUFFERS: &[(&str, &str)] = &[
+/// Library functions that read a description from memory that the runtime must check: buffers
+/// (`iovec`s, message headers: the kernel follows the pointers) and handlers (a `struct
+/// sigaction`, a `struct sigevent`: the function pointer inside must carry the public KCFI id).
+/// Each has a runtime wrapper that copies the description onto its own native frame, checks the
+/// copy and hands the copy on (runtime/src/iov.rs, runtime/src/report.rs). Every use of such a
+/// function, its address included, becomes a use of its wrapper ([`redirect_to_wrappers`]): a
+/// check of the description before the call left a window in which another thread could change
+/// it before the library read it again.
+pub const WRAPPED: &[(&str, &str)] = &[
     ("writev", "__confpass_writev"), ("readv", "__confpass_readv"),
     ("pwritev", "__confpass_pwritev"), ("preadv", "__confpass_preadv"),
     ("pwritev2", "__confpass_pwritev2"), ("preadv2", "__confpass_preadv2"),
@@ -204,26 +206,34 @@ pub const DESCRIBED_BUFFERS: &[(&str, &str)] = &[
     ("process_vm_readv", "__confpass_process_vm_readv"), ("process_vm_writev", "__confpass_process_vm_writev"),
     ("sendmsg", "__confpass_sendmsg"), ("recvmsg", "__confpass_recvmsg"),
     ("sendmmsg", "__confpass_sendmmsg"), ("recvmmsg", "__confpass_recvmmsg"),
+    ("sigaction", "__confpass_sigaction"), ("__sigaction", "__confpass_sigaction"),
+    ("timer_create", "__confpass_timer_create"), ("mq_notify", "__confpass_mq_notify"),
 ];
 
-/// Whether `name` is one of the runtime's wrappers of [`DESCRIBED_BUFFERS`] (functions that
-/// compiled code may call and take the address of).
-pub fn is_buffer_wrapper(name: &str) -> bool {
-    DESCRIBED_BUFFERS.iter().any(|(_, w)| *w == name)
+/// System call numbers (x86-64) that `syscall()` may make: none touches memory, but for a futex
+/// word (four bytes at a checked pointer): getpid, gettid, getppid, getpgrp, setsid, sched_yield,
+/// getuid, getgid, geteuid, getegid, kill, tkill, tgkill, futex, close, dup, dup2, membarrier,
+/// exit, exit_group.
+const SAFE_SYSCALLS: &[i64] = &[39, 186, 110, 111, 112, 24, 102, 104, 107, 108, 62, 200, 234, 202, 3, 32, 33, 324, 60, 231];
+
+/// Whether `name` is one of the runtime's wrappers of [`WRAPPED`] (functions that compiled code
+/// may call and take the address of).
+pub fn is_runtime_wrapper(name: &str) -> bool {
+    WRAPPED.iter().any(|(_, w)| *w == name)
 }
 
-/// Makes every use of a library function of [`DESCRIBED_BUFFERS`] a use of its wrapper.
-pub fn redirect_described_buffers<'m>(ed: &Editor<'m>, view: &ModuleView<'m>, stats: &mut Stats) {
+/// Makes every use of a library function of [`WRAPPED`] a use of its wrapper.
+pub fn redirect_to_wrappers<'m>(ed: &Editor<'m>, view: &ModuleView<'m>, stats: &mut Stats) {
     for f in view.functions().filter(|f| f.is_declaration()).collect::<Vec<_>>() {
         let name = f.name();
-        let Some(&(_, wrapper)) = DESCRIBED_BUFFERS.iter().find(|(n, _)| *n == name) else { continue };
+        let Some(&(_, wrapper)) = WRAPPED.iter().find(|(n, _)| *n == name) else { continue };
         let uses = f.users().count() as u64;
         if uses == 0 {
             continue;
         }
         let w = ed.function(wrapper, ed.value_type(f));
         ed.replace_all_uses(f, w);
-        stats.add("guards-described-buffers-through-wrappers", uses);
+        stats.add("library-uses-through-runtime-wrappers", uses);
     }
 }
 
@@ -338,6 +348,13 @@ pub fn sites<'m>(ed: &Editor<'m>, inst: Value<'m>, policy: &Policy) -> Result<Ve
                     } else {
                         return Err(format!("memory access through intrinsic '{n}' cannot be guarded"));
                     }
+                }
+                // A raw system call reaches the kernel without the library function whose memory
+                // the guards know (`syscall(SYS_writev, …)` had the kernel follow an iovec into
+                // private data): only numbers that take no memory beyond their pointers' first
+                // bytes pass.
+                Some("syscall") if !args.first().and_then(|a| a.const_int()).is_some_and(|n| SAFE_SYSCALLS.contains(&n)) => {
+                    return Err("a raw 'syscall' whose memory confpass cannot check (a number that is not a constant, or one that reads or writes memory through its arguments): call the C library's function instead".to_string());
                 }
                 Some(n) if is_confpass_function(n) => Vec::new(),
                 // A function compiled in this module, or elsewhere by confcc, guards its own accesses.
@@ -1039,7 +1056,7 @@ pub fn insert<'m>(ed: &Editor<'m>, view: &ModuleView<'m>, taint: &Findings<'m>, 
         }
         // Library calls whose memory a run-time check covers: arrays the function accesses
         // anywhere (`qsort`), each checked right before the call. (Buffers the kernel finds
-        // through memory go through the runtime's wrappers: `redirect_described_buffers`.)
+        // through memory go through the runtime's wrappers: `redirect_to_wrappers`.)
         for inst in f.instructions() {
             let Some(name) = inst.called_value().filter(|c| c.is_function()).map(|c| c.name()) else { continue };
             let args = inst.call_args();

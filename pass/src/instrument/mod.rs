@@ -54,8 +54,13 @@ pub fn run<'m>(module: &'m BorrowedModule<'_>, view: &ModuleView<'m>, opts: &Opt
         stack::mirror_private_locals(&ed, view, &taint, stats);
     }
     let mut diags = globals::relocate(&ed, view, stats);
+    if guarded || opts.mode.cfi() {
+        guards::redirect_to_wrappers(&ed, view, stats);
+    }
+    if opts.mode.cfi() {
+        diags.extend(cfi::callback_takers_address_taken(view));
+    }
     if guarded {
-        guards::redirect_described_buffers(&ed, view, stats);
         diags.extend(guards::insert(&ed, view, &taint, &policy, opts, stats));
     }
     if opts.verify && diags.is_empty() {

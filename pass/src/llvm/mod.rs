@@ -610,11 +610,23 @@ impl<'m> Type<'m> {
         matches!(unsafe { llc::LLVMGetTypeKind(self.raw) }, LLVMTypeKind::LLVMVectorTypeKind | LLVMTypeKind::LLVMScalableVectorTypeKind)
     }
 
-    /// Whether values of this type are aggregates (arrays, structures), which clang's front end
-    /// never folds into the code that reads a constant of them.
-    pub fn is_aggregate(self) -> bool {
+    /// Whether clang's front end may fold a `const` global of this type into the code that
+    /// reads it: a scalar, or anything with a structure in it (a member of a const structure,
+    /// of an array of them, is evaluated as a constant). Arrays of scalars are read from memory.
+    pub fn folded_when_const(self) -> bool {
+        fn has_struct(t: Type<'_>) -> bool {
+            // SAFETY: valid type; the element is asked of array types only.
+            unsafe {
+                match llc::LLVMGetTypeKind(t.raw) {
+                    LLVMTypeKind::LLVMStructTypeKind => true,
+                    LLVMTypeKind::LLVMArrayTypeKind => has_struct(Type { raw: llc::LLVMGetElementType(t.raw), _module: PhantomData }),
+                    _ => false,
+                }
+            }
+        }
         // SAFETY: valid type.
-        matches!(unsafe { llc::LLVMGetTypeKind(self.raw) }, LLVMTypeKind::LLVMArrayTypeKind | LLVMTypeKind::LLVMStructTypeKind)
+        let array = unsafe { llc::LLVMGetTypeKind(self.raw) } == LLVMTypeKind::LLVMArrayTypeKind;
+        !array || has_struct(self)
     }
 
     /// The element type of a vector type.

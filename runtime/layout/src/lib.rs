@@ -100,6 +100,8 @@ pub const STATE_THREADS: usize = RT_STATE + (64 << 10);
 pub const STATE_HEAP: usize = RT_STATE + (256 << 10);
 /// The pages made read-only once written (runtime/src/globals.rs).
 pub const STATE_SEALED: usize = RT_STATE + (320 << 10);
+/// What each thread being created will run, and on which native stack (runtime/src/start.rs).
+pub const STATE_STARTS: usize = RT_STATE + (512 << 10);
 const _: () = assert!(RT_STATE + RT_STATE_SIZE <= BASE + REGION + STACKS_OFFSET);
 /// Return addresses' copies sit at `(slot & (2^34 - 1)) + 3 * 2^34` in R_rt: the stacks area
 /// must be that last quarter of R_priv for native slots to keep their place.
