@@ -210,6 +210,10 @@ pub const WRAPPED: &[(&str, &str)] = &[
     ("timer_create", "__confpass_timer_create"), ("mq_notify", "__confpass_mq_notify"),
 ];
 
+/// The functions of [`WRAPPED`] whose wrappers check a handler's KCFI id (not buffers): they are
+/// redirected when CFI is on (without it, functions carry no id).
+pub const HANDLER_TAKERS: &[&str] = &["sigaction", "__sigaction", "timer_create", "mq_notify"];
+
 /// System call numbers (x86-64) that `syscall()` may make: none touches memory, but for a futex
 /// word (four bytes at a checked pointer): getpid, gettid, getppid, getpgrp, setsid, sched_yield,
 /// getuid, getgid, geteuid, getegid, kill, tkill, tgkill, futex, close, dup, dup2, membarrier,
@@ -222,11 +226,15 @@ pub fn is_runtime_wrapper(name: &str) -> bool {
     WRAPPED.iter().any(|(_, w)| *w == name)
 }
 
-/// Makes every use of a library function of [`WRAPPED`] a use of its wrapper.
-pub fn redirect_to_wrappers<'m>(ed: &Editor<'m>, view: &ModuleView<'m>, stats: &mut Stats) {
+/// Makes every use of a library function of [`WRAPPED`] a use of its wrapper: those that take
+/// buffers when `buffers`, those that take handlers ([`HANDLER_TAKERS`]) when `handlers`.
+pub fn redirect_to_wrappers<'m>(ed: &Editor<'m>, view: &ModuleView<'m>, buffers: bool, handlers: bool, stats: &mut Stats) {
     for f in view.functions().filter(|f| f.is_declaration()).collect::<Vec<_>>() {
         let name = f.name();
         let Some(&(_, wrapper)) = WRAPPED.iter().find(|(n, _)| *n == name) else { continue };
+        if !(if HANDLER_TAKERS.contains(&name.as_str()) { handlers } else { buffers }) {
+            continue;
+        }
         let uses = f.users().count() as u64;
         if uses == 0 {
             continue;

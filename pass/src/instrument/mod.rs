@@ -54,9 +54,7 @@ pub fn run<'m>(module: &'m BorrowedModule<'_>, view: &ModuleView<'m>, opts: &Opt
         stack::mirror_private_locals(&ed, view, &taint, stats);
     }
     let mut diags = globals::relocate(&ed, view, stats);
-    if guarded || opts.mode.cfi() {
-        guards::redirect_to_wrappers(&ed, view, stats);
-    }
+    guards::redirect_to_wrappers(&ed, view, guarded, opts.mode.cfi(), stats);
     if opts.mode.cfi() {
         diags.extend(cfi::callback_takers_address_taken(view));
     }

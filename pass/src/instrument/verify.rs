@@ -352,7 +352,7 @@ pub fn check<'m>(ed: &Editor<'m>, view: &ModuleView<'m>, taint: &Findings<'m>, p
             }
             // Buffers described in memory go through the runtime's wrappers (a checked copy).
             if let Some(name) = inst.called_value().filter(|c| c.is_function()).map(|c| c.name()) {
-                if (opts.mode.guards_loads() || opts.mode.guards_stores()) && guards::WRAPPED.iter().any(|(n, _)| *n == name) {
+                if (opts.mode.guards_loads() || opts.mode.guards_stores()) && guards::WRAPPED.iter().any(|(n, _)| *n == name) && !guards::HANDLER_TAKERS.contains(&name.as_str()) {
                     diags.push(fail(inst, format!("'{name}' is called directly, not through the runtime's wrapper that checks a copy of what it reads from memory")));
                 }
             }
