@@ -110,7 +110,7 @@ pub fn analysis_cost(args: &[String]) -> Result {
     let results = root().join("spec-bench/results");
     write_file(&results.join("analysis-cost.json"), &report.json())?;
     write_file(&results.join("analysis-cost.md"), &report.markdown())?;
-    eprintln!("\nwrote {}/analysis-cost.{{json,md}}", results.display());
+    eprintln!("\nwrote {}/analysis-cost.{{json,md}}", crate::shown(&results));
 
     if findings.is_empty() {
         Ok(())

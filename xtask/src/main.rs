@@ -65,6 +65,12 @@ fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives in the workspace").to_path_buf()
 }
 
+/// `p` relative to the workspace when it lies inside it (what the logs show: committed results
+/// must not name this machine's paths).
+fn shown(p: &Path) -> String {
+    p.strip_prefix(root()).unwrap_or(p).display().to_string()
+}
+
 fn release_dir() -> PathBuf {
     env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
@@ -166,7 +172,7 @@ fn build() -> Result {
     std::fs::copy(&built, release_dir().join("libconfrt.a"))
         .map_err(|e| format!("cannot copy {}: {e}", built.display()))?;
     eprintln!("built: {}", ["libconfpass.so", "libconfrt.a", "confcc"]
-        .map(|f| release_dir().join(f).display().to_string())
+        .map(|f| shown(&release_dir().join(f)))
         .join(", "));
     Ok(())
 }

@@ -123,37 +123,33 @@ pub fn callback_takers_address_taken<'m>(view: &ModuleView<'m>) -> Vec<Diagnosti
     out
 }
 
-/// Checks before each call into the C library the function pointers it is handed
-/// ([`CALLBACKS`]), unless they are constants.
-fn library_callbacks<'m>(ed: &Editor<'m>, view: &ModuleView<'m>, stats: &mut Stats) {
+/// Checks, before each of `f`'s direct `calls` into the C library, the function pointers it
+/// hands over ([`CALLBACKS`]), unless they are constants; `kind` names the violation.
+fn check_callbacks<'m>(ed: &Editor<'m>, f: Value<'m>, calls: &[Value<'m>], kind: Value<'m>, stats: &mut Stats) {
     let ptr = ed.ptr(0);
     let i32t = ed.int(32);
     let t = ed.function_type(ed.void(), &[ptr, i32t, ptr, ptr, i32t]);
     let public = signature_id(&[], false, None);
-    let kind = ed.const_c_string("__confpass.msg.cfi_callback", "cfi-library-callback (a function pointer handed to the C library is none of the functions it may call)");
-    for f in view.functions().filter(|f| !f.is_declaration() && !guards::is_confpass_function(&f.name())).collect::<Vec<_>>() {
-        let calls: Vec<(Value<'m>, String)> =
-            f.instructions().filter_map(|i| i.called_value().filter(|c| c.is_function()).map(|c| (i, c.name()))).collect();
-        for (call, name) in calls {
-            let args = call.call_args();
-            for &(_, at) in CALLBACKS.iter().filter(|(n, _)| *n == name) {
-                let Some(&fp) = args.get(at) else { continue };
-                // A constant (a function, SIG_IGN, a table the compiler sees) is the program's own
-                // choice.
-                if !fp.is_instruction() && !fp.is_argument() || known_targets(fp, 0).is_some() {
-                    stats.inc("cfi-library-callbacks-constant");
-                    continue;
-                }
-                let (file, line) = match (call.debug_file(), call.debug_loc()) {
-                    (Some(file), Some((line, _))) => (file, line),
-                    _ => (format!("function {}", f.name()), 0),
-                };
-                ed.position_before(call);
-                let file = ed.const_c_string(&format!("__confpass.cb.{}.{}", f.name(), line), &file);
-                let c = ed.function(CHECK_CALLBACK, t);
-                ed.call(t, c, &[fp, ed.const_int(i32t, u64::from(public)), kind, file, ed.const_int(i32t, u64::from(line))]);
-                stats.inc("cfi-library-callbacks-checked");
+    for &call in calls {
+        let name = call.called_value().map(|c| c.name()).unwrap_or_default();
+        let args = call.call_args();
+        for &(_, at) in CALLBACKS.iter().filter(|(n, _)| *n == name) {
+            let Some(&fp) = args.get(at) else { continue };
+            // A constant (a function, SIG_IGN, a table the compiler sees) is the program's own
+            // choice.
+            if !fp.is_instruction() && !fp.is_argument() || known_targets(fp, 0).is_some() {
+                stats.inc("cfi-library-callbacks-constant");
+                continue;
             }
+            let (file, line) = match (call.debug_file(), call.debug_loc()) {
+                (Some(file), Some((line, _))) => (file, line),
+                _ => (format!("function {}", f.name()), 0),
+            };
+            ed.position_before(call);
+            let file = ed.const_c_string(&format!("__confpass.cb.{}.{}", f.name(), line), &file);
+            let c = ed.function(CHECK_CALLBACK, t);
+            ed.call(t, c, &[fp, ed.const_int(i32t, u64::from(public)), kind, file, ed.const_int(i32t, u64::from(line))]);
+            stats.inc("cfi-library-callbacks-checked");
         }
     }
 }
@@ -325,12 +321,15 @@ pub fn apply<'m>(module: &BorrowedModule<'_>, ed: &Editor<'m>, view: &ModuleView
     // Indirect calls.
     let (violation_t, violation) = guards::violation_fn(ed);
     let violation_kind = ed.const_c_string("__confpass.msg.cfi_call", "cfi-indirect-call (the target is none of the functions this call can reach)");
+    let callback_kind = ed.const_c_string("__confpass.msg.cfi_callback", "cfi-library-callback (a function pointer handed to the C library is none of the functions it may call)");
     for f in view.functions().filter(|f| !f.is_declaration() && !guards::is_confpass_function(&f.name())).collect::<Vec<_>>() {
-        let calls: Vec<Value<'m>> = f
+        // One walk: direct calls for the callbacks they hand the library, indirect ones for KCFI.
+        let (direct, calls): (Vec<Value<'m>>, Vec<Value<'m>>) = f
             .instructions()
             .filter(|i| matches!(i.opcode(), Some(Opcode::LLVMCall | Opcode::LLVMInvoke)))
-            .filter(|i| i.called_value().is_some_and(|c| !c.is_function() && !c.is_inline_asm()))
-            .collect();
+            .filter(|i| i.called_value().is_some_and(|c| !c.is_inline_asm()))
+            .partition(|i| i.called_value().is_some_and(|c| c.is_function()));
+        check_callbacks(ed, f, &direct, callback_kind, stats);
         for call in calls {
             let callee = call.called_value().expect("a call");
             let known = known_targets(callee, 0);
@@ -368,7 +367,6 @@ pub fn apply<'m>(module: &BorrowedModule<'_>, ed: &Editor<'m>, view: &ModuleView
             }
         }
     }
-    library_callbacks(ed, view, stats);
     indirect_branches(ed, view, violation_t, violation, stats);
     if shadow {
         shadow_stack(ed, view, &stubbed, (violation_t, violation), stats);

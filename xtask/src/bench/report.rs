@@ -5,7 +5,7 @@ use super::build::Toolchain;
 use super::svg;
 use super::{Options, ProgramResult};
 use crate::analysis_cost::{json_list, json_string, write_file, Stats};
-use crate::{root, Result};
+use crate::{root, shown, Result};
 
 pub struct Report<'a> {
     pub date: String,
@@ -133,7 +133,7 @@ impl Report<'_> {
             self.options.pairs, self.date
         );
         write_file(&dir.join("latest.svg"), &svg::plot(&self.programs, "confpass spec-bench: run-time overhead", Some(&subtitle)))?;
-        eprintln!("\nwrote {}/latest.{{json,md,svg}}", dir.display());
+        eprintln!("\nwrote {}/latest.{{json,md,svg}}", shown(&dir));
         Ok(())
     }
 
