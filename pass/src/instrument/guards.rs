@@ -232,7 +232,8 @@ pub fn redirect_to_wrappers<'m>(ed: &Editor<'m>, view: &ModuleView<'m>, buffers:
     for f in view.functions().filter(|f| f.is_declaration()).collect::<Vec<_>>() {
         let name = f.name();
         let Some(&(_, wrapper)) = WRAPPED.iter().find(|(n, _)| *n == name) else { continue };
-        if !(if HANDLER_TAKERS.contains(&name.as_str()) { handlers } else { buffers }) {
+        let wanted = if HANDLER_TAKERS.contains(&name.as_str()) { handlers } else { buffers };
+        if !wanted {
             continue;
         }
         let uses = f.users().count() as u64;
